@@ -1,0 +1,56 @@
+"""The administrators' pages: users and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from lms.admin.forms import ROLE_LABELS, RolesForm
+from lms.domain.roles import ADMIN
+from lms.extensions import db
+from lms.models import User
+from lms.permissions import require_role
+from lms.services import accounts
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.get("/users")
+@require_role(ADMIN)
+def users() -> ResponseReturnValue:
+    query = request.args.get("q", "").strip()
+    statement = select(User).order_by(User.name, User.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(db.func.lower(User.name).like(pattern), User.email.like(pattern))
+        )
+    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_role(ADMIN)
+def user_roles(user_id: int) -> ResponseReturnValue:
+    user = db.session.get(User, user_id) or abort(404)
+    form = RolesForm(roles=sorted(user.role_names))
+    if form.validate_on_submit():
+        wanted = set(form.roles.data or [])
+        try:
+            for role in sorted(wanted - user.role_names):
+                accounts.grant_role(user, role, actor=current_user)
+            for role in sorted(user.role_names - wanted):
+                accounts.revoke_role(user, role, actor=current_user)
+        except accounts.AccountError:
+            db.session.rollback()
+            flash(_("The last administrator cannot lose the administrator role."), "error")
+        else:
+            db.session.commit()
+            flash(_("Roles saved for %(name)s.", name=user.name), "success")
+        return redirect(url_for("admin.user_roles", user_id=user.id))
+    return render_template("admin/user_roles.html", user=user, form=form)

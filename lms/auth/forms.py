@@ -1,0 +1,121 @@
+"""Account forms. Labels are lazily translated; validation messages too."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from lms.domain.identity import is_valid_national_id, normalise_national_id
+from lms.domain.regions import REGIONS
+from lms.i18n import LANGUAGES
+
+PASSWORD_MIN = 10
+
+
+def _password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter a password.")),
+            Length(
+                min=PASSWORD_MIN,
+                max=200,
+                message=_l("Use at least %(n)s characters.", n=PASSWORD_MIN),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _email() -> EmailField:
+    return EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email()
+    password = _password(_l("Password"))
+    locale = SelectField(_l("Preferred language"), choices=list(LANGUAGES.items()), default="mn")
+    region = SelectField(
+        _l("Aimag or district"),
+        validators=[DataRequired(message=_l("Choose your aimag or district."))],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+    national_id = StringField(
+        _l("National registration number (optional)"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Two Cyrillic letters and 8 digits, for example УБ99112233."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Create account"))
+
+    def __init__(self, *args: object, locale: str = "mn", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = [("", _l("Choose…"))] + [(r.code, r.name(locale)) for r in REGIONS]
+
+    def validate_national_id(self, field: StringField) -> None:
+        value = normalise_national_id(field.data or "")
+        if value and not is_valid_national_id(value):
+            raise ValidationError(_l("Use two Cyrillic letters and 8 digits, e.g. УБ99112233."))
+
+
+class LoginForm(FlaskForm):
+    email = _email()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Log in"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter a password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = _password(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email()
+    submit = SubmitField(_l("Send reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = _password(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set new password"))

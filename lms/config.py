@@ -1,0 +1,88 @@
+"""Configuration read from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_or_create_secret(path: Path, make: Any = lambda: secrets.token_hex(32)) -> str:
+    """Return the secret stored at `path`, creating it (mode 0600) exactly once.
+
+    Several gunicorn workers may start together: the secret is written to a temporary
+    file and hard-linked into place, so every process ends up reading the same value.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration mapping from LMS_* environment variables."""
+    env = os.environ
+    database_url = env.get("LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    secret_key = env.get("LMS_SECRET_KEY") or read_or_create_secret(instance_path / "secret_key")
+    data_key = env.get("LMS_DATA_KEY") or read_or_create_secret(
+        instance_path / "data_key", make=_new_fernet_key
+    )
+    return {
+        "SECRET_KEY": secret_key,
+        "LMS_DATA_KEY": data_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "MAX_CONTENT_LENGTH": int(env.get("LMS_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "LMS_FORCE_SECURE_COOKIES": _flag("LMS_SECURE_COOKIES"),
+        "LMS_PROXY_FIX": _flag("LMS_PROXY_FIX"),
+        "RATELIMIT_STORAGE_URI": env.get("LMS_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_ENABLED": _flag("LMS_RATELIMIT_ENABLED", default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LMS_LOGIN_LIMIT_PER_ADDRESS": env.get("LMS_LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes"),
+        "LMS_LOGIN_LIMIT_PER_ACCOUNT": env.get("LMS_LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "LMS_MAIL_SERVER": env.get("LMS_MAIL_SERVER", ""),
+        "LMS_MAIL_PORT": int(env.get("LMS_MAIL_PORT", "587")),
+        "LMS_MAIL_USERNAME": env.get("LMS_MAIL_USERNAME", ""),
+        "LMS_MAIL_PASSWORD": env.get("LMS_MAIL_PASSWORD", ""),
+        "LMS_MAIL_STARTTLS": _flag("LMS_MAIL_STARTTLS", default=True),
+        "LMS_MAIL_SENDER": env.get("LMS_MAIL_SENDER", "no-reply@localhost"),
+        "LMS_PASSWORD_RESET_MAX_AGE": int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600")),
+        "BABEL_DEFAULT_LOCALE": "mn",
+        "BABEL_DEFAULT_TIMEZONE": env.get("LMS_TIMEZONE", "Asia/Ulaanbaatar"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _new_fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def _engine_options(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,6 @@
+"""Database models. Import every model here so Alembic sees the whole metadata."""
+
+from lms.models.audit import AuditEvent
+from lms.models.user import RoleGrant, User
+
+__all__ = ["AuditEvent", "RoleGrant", "User"]

@@ -1,0 +1,1 @@
+"""Services: transactions and persistence around the pure domain core."""

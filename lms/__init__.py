@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lms.config import load_config
+from lms.config import finish_database_config, load_config
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
+    finish_database_config(app.config)
     logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)

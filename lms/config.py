@@ -40,10 +40,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask configuration mapping from LMS_* environment variables."""
     env = os.environ
     database_url = env.get("LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     secret_key = env.get("LMS_SECRET_KEY") or read_or_create_secret(instance_path / "secret_key")
     data_key = env.get("LMS_DATA_KEY") or read_or_create_secret(
         instance_path / "data_key", make=_new_fernet_key
@@ -52,7 +48,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": secret_key,
         "LMS_DATA_KEY": data_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "MAX_CONTENT_LENGTH": int(env.get("LMS_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -82,7 +77,15 @@ def _new_fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def _engine_options(database_url: str) -> dict[str, Any]:
-    if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+def finish_database_config(config: dict[str, Any]) -> None:
+    """Use psycopg 3 for PostgreSQL URLs and pick engine options for the final URL."""
+    url = str(config["SQLALCHEMY_DATABASE_URI"])
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        options: dict[str, Any] = {"connect_args": {"timeout": 15}}
+    else:
+        options = {"pool_pre_ping": True}
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)

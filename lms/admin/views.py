@@ -26,10 +26,8 @@ def users() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()
     statement = select(User).order_by(User.name, User.id)
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(db.func.lower(User.name).like(pattern), User.email.like(pattern))
-        )
+        pattern = f"%{query.casefold()}%"
+        statement = statement.where(or_(User.name_folded.like(pattern), User.email.like(pattern)))
     page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
 

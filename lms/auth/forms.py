@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from lms.domain.identity import is_valid_national_id, normalise_national_id
@@ -29,6 +30,11 @@ def _password(label: str) -> PasswordField:
     )
 
 
+def _strip(value: str | None) -> str | None:
+    # Phone keyboards often add a trailing space after an autocompleted address.
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email() -> EmailField:
     return EmailField(
         _l("Email"),
@@ -37,6 +43,7 @@ def _email() -> EmailField:
             Email(message=_l("Enter a valid email address."), check_deliverability=False),
             Length(max=254),
         ],
+        filters=[_strip],
         render_kw={"autocomplete": "email"},
     )
 
@@ -49,7 +56,13 @@ class RegisterForm(FlaskForm):
     )
     email = _email()
     password = _password(_l("Password"))
-    locale = SelectField(_l("Preferred language"), choices=list(LANGUAGES.items()), default="mn")
+    locale = SelectField(
+        _l("Preferred language"),
+        choices=[
+            SelectChoice(code, label, render_kw={"lang": code}) for code, label in LANGUAGES.items()
+        ],
+        default="mn",
+    )
     region = SelectField(
         _l("Aimag or district"),
         validators=[DataRequired(message=_l("Choose your aimag or district."))],
@@ -69,7 +82,9 @@ class RegisterForm(FlaskForm):
 
     def __init__(self, *args: object, locale: str = "mn", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.region.choices = [("", _l("Choose…"))] + [(r.code, r.name(locale)) for r in REGIONS]
+        self.region.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(r.code, r.name(locale)) for r in REGIONS
+        ]
 
     def validate_national_id(self, field: StringField) -> None:
         value = normalise_national_id(field.data or "")

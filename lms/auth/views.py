@@ -121,9 +121,10 @@ def account() -> ResponseReturnValue:
         if not accounts.check_password(current_user, form.current_password.data or ""):
             form.current_password.errors.append(_("The current password is wrong."))
         else:
-            accounts.set_password(current_user, form.new_password.data or "")
+            user = current_user._get_current_object()
+            accounts.set_password(user, form.new_password.data or "")
             db.session.commit()
-            login_user(current_user)  # this session stays; every other one ends
+            login_user(user)  # this session stays; every other one ends
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200

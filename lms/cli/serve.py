@@ -56,7 +56,7 @@ def demo_command() -> None:
             handle.write(result.logins_text())
         for line in result.messages:
             click.echo(line)
-        click.echo("Demo accounts (also saved in %s):" % logins_file)
+        click.echo(f"Demo accounts (also saved in {logins_file}):")
         click.echo(result.logins_text())
     elif logins_file.exists():
         click.echo("The database already has data; the demo accounts are:")

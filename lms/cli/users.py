@@ -29,7 +29,9 @@ def _user_or_exit(email: str) -> User:
 @click.option("--locale", type=click.Choice(["mn", "en"]), default="mn")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-def create(email: str, name: str, roles: tuple[str, ...], locale: str, password_stdin: bool) -> None:
+def create(
+    email: str, name: str, roles: tuple[str, ...], locale: str, password_stdin: bool
+) -> None:
     """Create an account with the given role(s)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

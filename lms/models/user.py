@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.extensions import db
 from lms.models.types import UTCDateTime, utcnow
@@ -18,6 +18,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Case-folded copy for search: SQLite's lower() only folds ASCII, not Cyrillic.
+    name_folded: Mapped[str] = mapped_column(String(200), index=True, default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="mn")
     region: Mapped[str] = mapped_column(String(40), default="")
@@ -36,6 +38,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         foreign_keys="RoleGrant.user_id",
         lazy="selectin",
     )
+
+    @validates("name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.name_folded = value.casefold()
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

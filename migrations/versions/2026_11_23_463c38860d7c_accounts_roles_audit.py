@@ -1,8 +1,8 @@
 """Accounts, their roles, and the append-only audit log.
 
-Revision ID: 3d6b0b967f8e
+Revision ID: 463c38860d7c
 Revises: 
-Create Date: 2026-11-23 04:58:32.151355
+Create Date: 2026-11-23 05:02:41.503458
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3d6b0b967f8e'
+revision = '463c38860d7c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_folded', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('region', sa.String(length=40), nullable=False),
@@ -35,6 +36,7 @@ def upgrade():
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_name_folded'), ['name_folded'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_national_id_index'), ['national_id_index'], unique=False)
 
     op.create_table('audit_event',

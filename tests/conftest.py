@@ -1,0 +1,152 @@
+"""Shared fixtures: a migrated database per test run, a fresh app and client per test.
+
+SQLite by default; PostgreSQL when LMS_TEST_DATABASE_URL is set (e.g.
+postgresql://postgres@127.0.0.1:5432/test). The schema comes from the migrations,
+never from `create_all`, so the tests exercise what production runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from lms import create_app
+from lms.extensions import db as _db
+from tests.factories import make_user
+
+TEST_DATABASE_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _migrate(config: dict[str, Any]) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("instance")
+    os.environ["LMS_INSTANCE_PATH"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_database(instance_dir: Path) -> str:
+    """Migrate once per run; returns the URL (SQLite: a template file copied per test)."""
+    if TEST_DATABASE_URL:
+        _reset_postgres_schema(TEST_DATABASE_URL)
+        _migrate({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
+        return TEST_DATABASE_URL
+    template = instance_dir / "template.sqlite3"
+    _migrate({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
+    return f"sqlite:///{template}"
+
+
+def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
+    if template_url.startswith("sqlite:///"):
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_url.removeprefix("sqlite:///"), target)
+        return f"sqlite:///{target}"
+    return template_url
+
+
+def _truncate_all(app: Flask) -> None:
+    with app.app_context():
+        _db.session.remove()
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with _db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    Tests hold an app context open for factories; without this, `g` (and with it
+    Flask-Login's cached user) and the database session would leak between requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": "lms.test",
+}
+
+
+@pytest.fixture
+def make_app(migrated_database: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build an app on a clean copy of the migrated database, with config overrides."""
+    url = _fresh_database_url(migrated_database, tmp_path)
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    if url.startswith("postgresql") and apps:
+        _truncate_all(apps[0])
+    for app in apps:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient) -> Callable[..., Any]:
+    """Log the test client in as a new user holding `role` (or as a given user)."""
+
+    def login(role: str | None = "trainee", user: Any = None) -> Any:
+        user = user or make_user(roles=(role,) if role else ())
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login

@@ -1,0 +1,88 @@
+"""Every route × every kind of visitor, with the expected outcome.
+
+A route missing from MATRIX fails `test_every_route_is_in_the_matrix`: add new routes here.
+Outcomes: an HTTP status, or LOGIN for "redirected to the login page".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.factories import make_user
+
+LOGIN = "login"
+ROLES = ("anonymous", "trainee", "trainer", "reviewer", "admin")
+
+
+def _other_user(_: Any) -> dict[str, Any]:
+    return {"user_id": make_user(roles=("trainee",)).id}
+
+
+# endpoint: (method, url values factory or None, {visitor: expected})
+def everyone(status: int) -> dict[str, Any]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, Any]:
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status)}
+
+
+def only_admin(status: int) -> dict[str, Any]:
+    return {
+        "anonymous": LOGIN,
+        "trainee": 403,
+        "trainer": 403,
+        "reviewer": 403,
+        "admin": status,
+    }
+
+
+def anonymous_only(status: int) -> dict[str, Any]:
+    # Signed-in users are sent on to the home page.
+    return {"anonymous": status, **dict.fromkeys(ROLES[1:], 302)}
+
+
+MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, Any]]] = {
+    "main.index": ("GET", None, everyone(200)),
+    "main.healthz": ("GET", None, everyone(200)),
+    "main.set_language": ("POST", None, everyone(302)),
+    "static": ("GET", lambda _: {"filename": "css/app.css"}, everyone(200)),
+    "auth.register": ("GET", None, anonymous_only(200)),
+    "auth.login": ("GET", None, anonymous_only(200)),
+    "auth.logout": ("POST", None, signed_in(302)),
+    "auth.account": ("GET", None, signed_in(200)),
+    "auth.reset_request": ("GET", None, everyone(200)),
+    "auth.reset_password": ("GET", lambda _: {"token": "not-a-token"}, everyone(302)),
+    "admin.users": ("GET", None, only_admin(200)),
+    "admin.user_roles": ("GET", _other_user, only_admin(200)),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - MATRIX.keys()
+    assert not missing, f"add these endpoints to the permission matrix: {sorted(missing)}"
+    assert not MATRIX.keys() - endpoints, "the matrix names endpoints that no longer exist"
+
+
+@pytest.mark.parametrize("visitor", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_permissions(app, client, login_as, endpoint, visitor):
+    method, values, expected = MATRIX[endpoint]
+    if visitor != "anonymous":
+        login_as(visitor)
+    from flask import url_for
+
+    with app.test_request_context():
+        url = url_for(endpoint, **(values(app) if values else {}))
+    response = client.open(url, method=method)
+    response.close()
+    outcome = expected[visitor]
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert "/account/login" in response.headers["Location"]
+    else:
+        assert response.status_code == outcome, f"{method} {url} as {visitor}"

@@ -108,7 +108,10 @@ def logout() -> ResponseReturnValue:
         accounts.end_all_sessions(current_user)
         db.session.commit()
         logout_user()
+        language = session.get("lang")
         session.clear()
+        if language:
+            session["lang"] = language  # the interface stays in the language they chose
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 

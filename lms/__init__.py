@@ -60,10 +60,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.courses.views import bp as courses_bp
     from lms.main.errors import register_error_handlers
     from lms.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, courses_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -56,6 +56,11 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "auth.account": ("GET", None, signed_in(200)),
     "auth.reset_request": ("GET", None, everyone(200)),
     "auth.reset_password": ("GET", lambda _: {"token": "not-a-token"}, everyone(302)),
+    "courses.course_file_view": (
+        "GET",
+        lambda _: {"slug": "demo", "version": "1.0.0", "path": "assets/missing.svg"},
+        everyone(404),  # public; existing files are tested in test_publishing
+    ),
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
 }

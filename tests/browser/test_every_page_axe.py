@@ -13,7 +13,13 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
-NOT_PAGES = {"static", "main.healthz", "main.set_language", "auth.logout"}
+NOT_PAGES = {
+    "static",
+    "main.healthz",
+    "main.set_language",
+    "auth.logout",
+    "courses.course_file_view",
+}
 
 # endpoint: (role to log in as or None, path builder)
 PAGES = {

@@ -1,0 +1,66 @@
+"""`lms courses ...`: check, publish, list and preview courses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from lms.domain.courses import check_paths
+from lms.services import publishing
+from lms.services.catalog import published_versions
+
+courses_cli = click.Group("courses", help="Check, publish, list and preview courses.")
+
+
+@courses_cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate course folders; print PATH:LINE: problems; exit 1 on any error."""
+    problems = check_paths(list(paths))
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    click.echo(
+        f"{len(paths)} course(s) checked: {errors} error(s), {warnings} warning(s)", err=True
+    )
+    sys.exit(1 if errors else 0)
+
+
+@courses_cli.command("publish")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--ref", help="Publish the course as it is at this Git tag or commit.")
+@click.option("--allow-dirty", is_flag=True, help="Publish despite uncommitted changes.")
+@with_appcontext
+def publish(path: Path, ref: str | None, allow_dirty: bool) -> None:
+    """Validate and publish a course folder as an immutable version."""
+    result = publishing.publish_path(path, ref=ref, allow_dirty=allow_dirty)
+    for problem in result.problems:
+        click.echo(str(problem))
+    click.echo(result.message, err=result.status == "refused")
+    sys.exit(1 if result.status == "refused" else 0)
+
+
+@courses_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@with_appcontext
+def list_courses(as_json: bool) -> None:
+    """Show every course slug and its published versions."""
+    listing = published_versions()
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    if not listing:
+        click.echo("No course is published yet.")
+    for course in listing:
+        click.echo(course["slug"])
+        for version in course["versions"]:
+            commit = (version["commit"] or "-")[:12]
+            click.echo(
+                f"  {version['version']:<10} {commit:<12} {version['published_at']}"
+                f"  {version['content_hash'][:12]}"
+            )

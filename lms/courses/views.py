@@ -1,0 +1,48 @@
+"""Files of published course versions (images, captions, videos), public and immutable."""
+
+from __future__ import annotations
+
+import posixpath
+
+from flask import Blueprint, abort
+from flask.typing import ResponseReturnValue
+
+from lms.extensions import talisman
+from lms.services.catalog import course_file
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+# Only media are served: quizzes (answer keys) and course.yml never leave the server.
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".vtt": "text/vtt",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".pdf": "application/pdf",
+}
+
+
+@bp.get("/<slug>/<version>/files/<path:path>")
+@talisman(
+    # An SVG opened on its own must not run anything.
+    content_security_policy={"default-src": "'none'", "style-src": "'unsafe-inline'", "sandbox": ""}
+)
+def course_file_view(slug: str, version: str, path: str) -> ResponseReturnValue:
+    media_type = MEDIA_TYPES.get(posixpath.splitext(path)[1].lower())
+    if media_type is None:
+        abort(404)
+    stored = course_file(slug, version, path)
+    if stored is None:
+        abort(404)
+    headers = {
+        "Content-Type": media_type,
+        "Cache-Control": "public, max-age=31536000, immutable",
+    }
+    return stored.data, 200, headers

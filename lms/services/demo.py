@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from lms.domain.roles import ADMIN, REVIEWER, TRAINEE, TRAINER
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts
+from lms.services import accounts, publishing
 
 DEMO_ACCOUNTS = (
     (TRAINEE, "trainee@demo.example", "Батбаяр Дорж"),
@@ -35,6 +37,10 @@ def create_demo_data(make_password: Callable[[], str]) -> DemoResult:
     if db.session.execute(select(func.count()).select_from(User)).scalar_one():
         return DemoResult(created=False)
     result = DemoResult(created=True)
+    for folder in bundled_course_folders():
+        published = publishing.publish_path(folder, allow_dirty=True)
+        result.messages.extend(str(problem) for problem in published.problems)
+        result.messages.append(published.message)
     for role, email, name in DEMO_ACCOUNTS:
         password = make_password()
         accounts.create_user(
@@ -44,3 +50,11 @@ def create_demo_data(make_password: Callable[[], str]) -> DemoResult:
         result.logins.append((role, email, password))
     db.session.commit()
     return result
+
+
+def bundled_course_folders() -> list[Path]:
+    """The course folders shipped with the application (`courses/` in a checkout)."""
+    root = Path(str(resources.files("lms") / "bundled_courses"))
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "course.yml").is_file())

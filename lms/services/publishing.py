@@ -45,37 +45,39 @@ def publish_path(
 def publish_source(
     source: CourseSource, *, commit: str | None, actor: User | None
 ) -> PublishResult:
-    """Validate and store `source` as a new version, all or nothing. Commits on success."""
+    """Validate and store `source` as a new version, all or nothing. Commits on success.
+
+    Unchanged content is recognised by its hash before anything is parsed, so republishing
+    costs little more than reading the files.
+    """
+    digest = content_hash(source)
+    row = db.session.execute(
+        select(CourseRow).where(CourseRow.slug == source.name)
+    ).scalar_one_or_none()
+    existing = next((v for v in row.versions if v.content_hash == digest), None) if row else None
+    if existing is not None:
+        return PublishResult(
+            "unchanged",
+            existing.course.slug,
+            existing.version,
+            f"{existing.course.slug} {existing.version} is already published with this content",
+            course_version=existing,
+        )
     loaded = load_course(source)
     if loaded.course is None:
         return PublishResult(
             "refused", slug=source.name, message="the course has errors", problems=loaded.problems
         )
     course = loaded.course
-    digest = content_hash(source)
-    row = db.session.execute(
-        select(CourseRow).where(CourseRow.slug == course.slug)
-    ).scalar_one_or_none()
-    if row is not None:
-        for existing in row.versions:
-            if existing.content_hash == digest:
-                return PublishResult(
-                    "unchanged",
-                    course.slug,
-                    existing.version,
-                    f"{course.slug} {existing.version} is already published with this content",
-                    loaded.problems,
-                    existing,
-                )
-            if existing.version == course.version:
-                return PublishResult(
-                    "refused",
-                    course.slug,
-                    course.version,
-                    f"{course.slug} {course.version} is already published with different "
-                    "content: bump the version in course.yml",
-                    loaded.problems,
-                )
+    if row is not None and any(v.version == course.version for v in row.versions):
+        return PublishResult(
+            "refused",
+            course.slug,
+            course.version,
+            f"{course.slug} {course.version} is already published with different "
+            "content: bump the version in course.yml",
+            loaded.problems,
+        )
     try:
         version = _store(source, course, digest, commit, actor, row)
         audit.record(

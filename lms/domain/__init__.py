@@ -1,0 +1,1 @@
+"""The pure core: course loading, rendering, answer normalisation (no Flask, no database)."""

@@ -1,0 +1,78 @@
+"""Courses as trainers write them: folders of YAML and Markdown, loaded and checked.
+
+`load_course` turns a `CourseSource` (a folder on disk, or a folder at a Git ref) into a `Course`
+or a list of `Problem` s. The format is described in ``docs/course-format.md``.
+"""
+
+from lms.domain.courses.git_source import GitTreeSource
+from lms.domain.courses.loader import MAX_FILE_BYTES, LoadResult, check_paths, load_course
+from lms.domain.courses.model import (
+    Certification,
+    CertificationRequirements,
+    Competency,
+    Course,
+    CredentialSpec,
+    Hours,
+    Lesson,
+    LessonText,
+    Module,
+    OutlineItem,
+    Practicum,
+    Prerequisite,
+)
+from lms.domain.courses.problems import Problem
+from lms.domain.courses.questions import (
+    Localised,
+    Matching,
+    MatchingPair,
+    MultipleChoice,
+    NumericAnswer,
+    Option,
+    Ordering,
+    OrderingItem,
+    Question,
+    Quiz,
+    QuizSettings,
+    SingleChoice,
+    TextAnswer,
+    TrueFalse,
+)
+from lms.domain.courses.source import CourseSource, DirectorySource, content_hash
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Certification",
+    "CertificationRequirements",
+    "Competency",
+    "Course",
+    "CourseSource",
+    "CredentialSpec",
+    "DirectorySource",
+    "GitTreeSource",
+    "Hours",
+    "Lesson",
+    "LessonText",
+    "LoadResult",
+    "Localised",
+    "Matching",
+    "MatchingPair",
+    "Module",
+    "MultipleChoice",
+    "NumericAnswer",
+    "Option",
+    "Ordering",
+    "OrderingItem",
+    "OutlineItem",
+    "Practicum",
+    "Prerequisite",
+    "Problem",
+    "Question",
+    "Quiz",
+    "QuizSettings",
+    "SingleChoice",
+    "TextAnswer",
+    "TrueFalse",
+    "check_paths",
+    "content_hash",
+    "load_course",
+]

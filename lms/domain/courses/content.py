@@ -1,0 +1,237 @@
+"""Checks on rendered content: asset references, alt text, captions, structure, sentence length.
+
+The Markdown is rendered with the real renderer (so it is known to render) and the sanitised HTML
+is read back with `html.parser`; nothing here parses HTML with regular expressions.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from lms.domain.courses.problems import ProblemLog
+from lms.domain.render import classify_url, render_inline, render_markdown
+
+MAX_SENTENCE_WORDS = 35
+LIST_ITEM_MARGIN = 2  # list items may differ by this much between languages without a warning
+
+
+@dataclass
+class Video:
+    """A <video> element and the URLs and caption tracks inside it."""
+
+    urls: list[tuple[str, str]] = field(default_factory=list)  # (what, url)
+    captions: list[tuple[str | None, str | None]] = field(default_factory=list)  # (srclang, src)
+
+
+@dataclass
+class Scan:
+    """What a rendered document contains."""
+
+    headings: int = 0
+    list_items: int = 0
+    images: list[tuple[str | None, str]] = field(default_factory=list)  # (src, alt)
+    videos: list[Video] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    def structure(self) -> dict[str, int]:
+        """Counts compared between language versions."""
+        return {
+            "headings": self.headings,
+            "images": len(self.images),
+            "videos": len(self.videos),
+            "list items": self.list_items,
+        }
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = Scan()
+        self.video: Video | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self.scan.headings += 1
+        elif tag == "li":
+            self.scan.list_items += 1
+        elif tag == "img":
+            self.scan.images.append((attr.get("src"), (attr.get("alt") or "").strip()))
+        elif tag == "a" and attr.get("href"):
+            self.scan.links.append(attr["href"] or "")
+        elif tag == "video":
+            self.video = Video()
+            self.scan.videos.append(self.video)
+            for name, what in (("src", "video"), ("poster", "poster image")):
+                if attr.get(name):
+                    self.video.urls.append((what, attr[name] or ""))
+        elif tag == "source" and self.video is not None and attr.get("src"):
+            self.video.urls.append(("video", attr["src"] or ""))
+        elif tag == "track" and self.video is not None:
+            if attr.get("src"):
+                self.video.urls.append(("text track", attr["src"] or ""))
+            if attr.get("kind") == "captions":
+                self.video.captions.append((attr.get("srclang"), attr.get("src")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "video":
+            self.video = None
+
+
+def scan_html(html: str) -> Scan:
+    """Read links, media and structure counts from sanitised HTML."""
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.scan
+
+
+def resolve_reference(document: str, url: str) -> str | None:
+    """The course-relative path a relative URL in ``document`` points to, or None if outside."""
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(document), path))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None
+    return joined
+
+
+class ReferenceChecker:
+    """Reports references from one document (lesson or quiz) to files that do not exist."""
+
+    def __init__(
+        self, document: str, files: set[str], log: ProblemLog, line_of: Callable[[str], int]
+    ) -> None:
+        self.document = document
+        self.files = files
+        self.log = log
+        self.line_of = line_of
+
+    def check(self, scan: Scan, language: str | None = None) -> None:
+        """Check links, images and videos of one rendered document."""
+        for href in scan.links:
+            self._file(href, "link", media=False)
+        for src, alt in scan.images:
+            if src is None:
+                self.log.error(
+                    self.line_of(""),
+                    "an image source was removed: use a path relative to this file or https://",
+                )
+                continue
+            self._file(src, "image", media=True)
+            if not alt:
+                self.log.error(
+                    self.line_of(src),
+                    f"image '{src}' has no alt text: describe it for people who cannot see it",
+                )
+        for video in scan.videos:
+            for what, url in video.urls:
+                self._file(url, what, media=True)
+            self._captions(video, language)
+
+    def _captions(self, video: Video, language: str | None) -> None:
+        line = self.line_of(video.urls[0][1] if video.urls else "<video")
+        with_src = [(lang, src) for lang, src in video.captions if src]
+        if not with_src:
+            self.log.error(
+                line,
+                'video has no captions: add <track kind="captions" srclang=".." src="..vtt">',
+            )
+        elif any(lang is None for lang, _ in with_src):
+            self.log.error(line, 'a captions track needs srclang, e.g. srclang="mn"')
+        elif language and all(lang != language for lang, _ in with_src):
+            self.log.warning(line, f"video has no captions in '{language}'")
+
+    def _file(self, url: str, what: str, *, media: bool) -> None:
+        kind, cleaned = classify_url(url)
+        if kind != "relative" or not cleaned.split("#", 1)[0].split("?", 1)[0]:
+            return
+        if cleaned.startswith("/"):
+            if media:
+                self.log.error(
+                    self.line_of(url), f"{what} '{url}' must be relative to this file, not '/'"
+                )
+            return
+        target = resolve_reference(self.document, cleaned)
+        if target is None:
+            self.log.error(self.line_of(url), f"{what} '{url}' points outside the course folder")
+        elif target not in self.files:
+            self.log.error(self.line_of(url), f"{what} '{url}': no such file ({target})")
+
+
+def line_finder(text: str, first_line: int) -> Callable[[str], int]:
+    """A function giving the file line where a string first occurs in ``text`` (or the start)."""
+    lines = text.splitlines()
+
+    def line_of(needle: str) -> int:
+        if needle:
+            for number, line in enumerate(lines):
+                if needle in line:
+                    return first_line + number
+        return first_line
+
+    return line_of
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_BLOCK_START = re.compile(r"^\s*([-*+>|#:]|\d+[.)]\s|!!!|\[\^|\*\[)")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*$")
+_WORD = re.compile(r"\w")
+
+
+def long_sentences(body: str, first_line: int) -> list[tuple[int, int]]:
+    """``(line, word_count)`` of each sentence longer than `MAX_SENTENCE_WORDS` words.
+
+    Sentences are read from paragraphs, list items, headings and table rows of the Markdown;
+    code blocks and link targets are ignored. The line is where the sentence starts.
+    """
+    found: list[tuple[int, int]] = []
+    words: list[int] = []  # the line of each word of the current sentence
+    in_fence = False
+
+    def end_sentence() -> None:
+        if len(words) > MAX_SENTENCE_WORDS:
+            found.append((words[0], len(words)))
+        words.clear()
+
+    for number, raw in enumerate(body.splitlines()):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            end_sentence()
+            continue
+        if in_fence:
+            continue
+        if not raw.strip() or _BLOCK_START.match(raw):
+            end_sentence()
+        for token in _LINK_TARGET.sub(" ", raw).replace("|", " ").split():
+            if _WORD.search(token):
+                words.append(first_line + number)
+            if _SENTENCE_END.search(token):
+                end_sentence()
+    end_sentence()
+    return found
+
+
+def structure_differences(main: dict[str, int], other: dict[str, int]) -> list[str]:
+    """Describe how ``other`` differs in structure from ``main`` (empty when alike)."""
+    differences = []
+    for name, count in main.items():
+        margin = LIST_ITEM_MARGIN if name == "list items" else 0
+        if abs(other.get(name, 0) - count) > margin:
+            differences.append(f"{other.get(name, 0)} {name} instead of {count}")
+    return differences
+
+
+def render_and_scan(text: str, log: ProblemLog, line: int, *, inline: bool = False) -> Scan | None:
+    """Render Markdown with the real renderer and scan the result; report a failure to render."""
+    try:
+        html = render_inline(text) if inline else render_markdown(text)
+    except Exception as error:  # noqa: BLE001 - a renderer failure is the author's to see
+        log.error(line, f"the Markdown cannot be rendered ({type(error).__name__})")
+        return None
+    return scan_html(html)

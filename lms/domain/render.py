@@ -1,0 +1,283 @@
+"""The one place Markdown becomes HTML: Python-Markdown, then a bleach allow-list.
+
+Everything course authors write (lesson bodies, quiz texts) goes through `render_markdown` or
+`render_inline`. The result is the only HTML the web layer trusts, so the rules live here:
+
+* elements, attributes and attribute values come from explicit allow-lists (`_BLOCK_TAGS`,
+  `_allow_attribute`); everything else is stripped, comments included;
+* links may be relative, ``http``, ``https`` or ``mailto``; external links get
+  ``rel="noopener noreferrer"``; media (`img`, `video`, `track`, `source`) may only load relative
+  or ``https`` URLs;
+* every ``id`` is prefixed (``c-`` by default) and in-page ``#fragment`` links are rewritten to
+  match, so content cannot clobber ids of the page around it (``csrf_token``, ``main``...);
+* relative URLs are handed to ``resolve_link``, which maps them to their final URL or drops them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
+
+import markdown
+from bleach.html5lib_shim import convert_entities
+from bleach.sanitizer import Cleaner
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    from html5lib.filters.base import Filter
+else:  # bleach ships html5lib vendored; this is its documented way to write a filter
+    from bleach.html5lib_shim import Filter
+
+LinkResolver = Callable[[str], str | None]
+"""Maps a relative URL (without its ``#fragment``) to its final URL, or None to drop it."""
+
+# attr_list and md_in_html (both in "extra") are deliberately absent: attr_list lets authors set
+# arbitrary attributes, md_in_html changes how raw HTML is parsed.
+_BLOCK_EXTENSIONS = ["tables", "fenced_code", "admonition", "toc", "footnotes", "def_list", "abbr"]
+_INLINE_EXTENSIONS = ["fenced_code", "abbr"]
+_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"slugify": slugify_unicode},  # Mongolian headings get readable ids
+    "tables": {"use_align_attribute": True},  # `align`, not a style attribute
+}
+
+_INLINE_TAGS = frozenset(
+    """a abbr b br code del em i img ins kbd mark p pre q s samp small strong sub sup u var
+    blockquote ul ol li span""".split()
+)
+_BLOCK_TAGS = _INLINE_TAGS | frozenset(
+    """h1 h2 h3 h4 h5 h6 hr div table caption thead tbody tfoot tr th td dl dt dd
+    figure figcaption video track source details summary""".split()
+)
+_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_GLOBAL_ATTRIBUTES = frozenset({"id", "title", "lang", "dir"})
+_TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "class"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "video": frozenset({"controls", "src", "poster", "width", "height", "preload"}),
+    "track": frozenset({"kind", "src", "srclang", "label", "default"}),
+    "source": frozenset({"src", "type"}),
+    "th": frozenset({"align", "colspan", "rowspan", "scope"}),
+    "td": frozenset({"align", "colspan", "rowspan"}),
+    "ol": frozenset({"start"}),
+    "div": frozenset({"class"}),
+    "p": frozenset({"class"}),
+    "code": frozenset({"class"}),
+}
+_VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "width": re.compile(r"\d{1,5}"),
+    "height": re.compile(r"\d{1,5}"),
+    "colspan": re.compile(r"\d{1,3}"),
+    "rowspan": re.compile(r"\d{1,3}"),
+    "start": re.compile(r"-?\d{1,9}"),
+    "lang": re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*"),
+    "srclang": re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*"),
+    "dir": re.compile(r"ltr|rtl|auto"),
+    "align": re.compile(r"left|right|center"),
+    "scope": re.compile(r"row|col|rowgroup|colgroup"),
+    "preload": re.compile(r"none|metadata|auto"),
+    "kind": re.compile(r"captions|subtitles|descriptions|chapters"),
+    "type": re.compile(r"[\w.+-]+/[\w.+-]+"),
+}
+# Class names authors may not invent: site CSS and scripts must not be reachable from content.
+_CLASSES: dict[str, re.Pattern[str]] = {
+    "div": re.compile(r"admonition|note|tip|warning|important|caution|danger|toc|footnote"),
+    "p": re.compile(r"admonition-title"),
+    "a": re.compile(r"footnote-ref|footnote-backref"),
+    "code": re.compile(r"language-[a-z0-9+#-]{1,30}"),
+}
+_MEDIA_SRC = frozenset({("img", "src"), ("video", "src"), ("video", "poster")}) | frozenset(
+    {("track", "src"), ("source", "src")}
+)
+# What browsers ignore inside a URL, and what bleach ignores when it looks for a scheme.
+_URL_EDGE = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15"
+_URL_EDGE += "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_INVISIBLE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    """Bleach attribute filter: the allow-list of (tag, attribute) pairs and their values."""
+    if name not in _GLOBAL_ATTRIBUTES and name not in _TAG_ATTRIBUTES.get(tag, ()):
+        return False
+    pattern = _VALUE_PATTERNS.get(name)
+    return pattern is None or pattern.fullmatch(value.strip()) is not None
+
+
+def classify_url(url: str) -> tuple[str, str]:
+    """Classify a URL as a browser would read it; return ``(kind, cleaned_url)``.
+
+    ``kind`` is one of ``fragment``, ``relative``, ``external`` (http, https or protocol-relative
+    ``//host``), ``mailto`` or ``unsafe`` (any other scheme). ``cleaned_url`` has leading and
+    trailing control characters and embedded tabs/newlines removed, as browsers do.
+    """
+    cleaned = _TAB_NEWLINE.sub("", url.strip(_URL_EDGE))
+    probe = _INVISIBLE.sub("", cleaned).lower()
+    if probe.startswith("#"):
+        return "fragment", cleaned
+    if probe[:2] in {"//", "\\\\", "/\\", "\\/"}:
+        return "external", cleaned
+    scheme = _SCHEME.match(probe)
+    if scheme is None:
+        return "relative", cleaned
+    if scheme.group(1) in {"http", "https"}:
+        return "external", cleaned
+    if scheme.group(1) == "mailto":
+        return "mailto", cleaned
+    return "unsafe", cleaned
+
+
+def _keep_relative(url: str) -> str:
+    return url
+
+
+class _RewriteFilter(Filter):
+    """After bleach: prefix ids, prune classes, resolve relative URLs, mark external links."""
+
+    def __init__(self, source: Any, resolve_link: LinkResolver, id_prefix: str) -> None:
+        super().__init__(source)
+        self.resolve_link = resolve_link
+        self.id_prefix = id_prefix
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        token: dict[str, Any]
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag"):
+                token["data"] = self._attributes(token["name"], dict(token["data"]))
+            yield token
+
+    def _attributes(self, tag: str, attrs: dict[tuple[str | None, str], str]) -> dict[Any, str]:
+        # Bleach hands over attribute values with character references still in them and its
+        # serializer expects the same; so decode to decide, and re-escape "&" in what we return.
+        result: dict[tuple[str | None, str], str] = {}
+        for (namespace, name), raw in attrs.items():
+            value = convert_entities(raw)
+            new_value: str | None = value
+            if name == "id":
+                new_value = self.id_prefix + value if value.strip() else None
+            elif name == "class":
+                new_value = self._classes(tag, value)
+            elif name == "href":
+                new_value = self._href(value)
+                if new_value is not None and classify_url(new_value)[0] == "external":
+                    result[(None, "rel")] = "noopener noreferrer"
+            elif (tag, name) in _MEDIA_SRC:
+                new_value = self._media_src(value)
+            if new_value is not None:
+                result[(namespace, name)] = new_value.replace("&", "&amp;")
+        return result
+
+    def _classes(self, tag: str, value: str) -> str | None:
+        pattern = _CLASSES.get(tag)
+        kept = [c for c in value.split() if pattern is not None and pattern.fullmatch(c)]
+        return " ".join(kept) or None
+
+    def _relative(self, url: str) -> str | None:
+        path, hash_sign, fragment = url.partition("#")
+        resolved = self.resolve_link(path) if path else ""
+        if resolved is None:
+            return None
+        return resolved + (hash_sign + self.id_prefix + fragment if fragment else hash_sign)
+
+    def _href(self, value: str) -> str | None:
+        kind, url = classify_url(value)
+        if kind == "fragment":
+            return self._relative(url)
+        if kind == "relative":
+            return self._relative(url)
+        if kind in ("external", "mailto"):
+            return url
+        return None
+
+    def _media_src(self, value: str) -> str | None:
+        kind, url = classify_url(value)
+        if kind == "relative":
+            return self._relative(url)
+        if kind != "external":
+            return None
+        if url[:2] in {"//", "\\\\", "/\\", "\\/"}:
+            return "https://" + url.lstrip("/\\")
+        return url if url.lower().startswith("https:") else None
+
+
+class _UnwrapSingleParagraph(Treeprocessor):
+    """Inline mode: ``<p>text</p>`` becomes ``text`` when it is the whole document."""
+
+    def run(self, root: Element) -> None:
+        if len(root) != 1 or root[0].tag != "p" or (root.text or "").strip():
+            return
+        paragraph = root[0]
+        if (paragraph.tail or "").strip():
+            return
+        root.remove(paragraph)
+        root.text = paragraph.text
+        root.extend(list(paragraph))
+
+
+_local = threading.local()
+
+
+def _markdown(inline: bool) -> markdown.Markdown:
+    """A per-thread, reset Markdown converter (instances are not thread-safe)."""
+    key = "inline" if inline else "block"
+    converter: markdown.Markdown | None = getattr(_local, key, None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=_INLINE_EXTENSIONS if inline else _BLOCK_EXTENSIONS,
+            extension_configs=_EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        if inline:
+            converter.treeprocessors.register(_UnwrapSingleParagraph(converter), "unwrap", 5)
+        setattr(_local, key, converter)
+    converter.reset()
+    return converter
+
+
+def _sanitise(
+    html: str, tags: frozenset[str], resolve_link: LinkResolver | None, id_prefix: str
+) -> str:
+    resolver = resolve_link or _keep_relative
+
+    def rewrite(*, source: Any) -> _RewriteFilter:
+        return _RewriteFilter(source, resolver, id_prefix)
+
+    cleaner = Cleaner(
+        tags=tags,
+        attributes=_allow_attribute,
+        protocols=_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[rewrite],
+    )
+    return cleaner.clean(html)
+
+
+def render_markdown(
+    text: str, *, resolve_link: LinkResolver | None = None, id_prefix: str = "c-"
+) -> str:
+    """Render a lesson body (Markdown) to sanitised HTML.
+
+    ``resolve_link`` receives every relative URL of a link or media element (without its
+    ``#fragment``) and returns the URL to use, or None to drop the attribute; by default relative
+    URLs are kept. Fragments are prefixed with ``id_prefix`` like the ids they point to.
+    """
+    html = _markdown(inline=False).convert(text)
+    return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix)
+
+
+def render_inline(
+    text: str, *, resolve_link: LinkResolver | None = None, id_prefix: str = "c-"
+) -> str:
+    """Render a short text (quiz question, option, feedback) to sanitised HTML.
+
+    Headings, tables, admonitions and other block structures are not allowed (their text is
+    kept); a text that is a single paragraph comes back without the ``<p>`` wrapper.
+    """
+    html = _markdown(inline=True).convert(text)
+    return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix)

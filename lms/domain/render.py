@@ -90,8 +90,8 @@ _CLASSES: dict[str, re.Pattern[str]] = {
     "a": re.compile(r"footnote-ref|footnote-backref"),
     "code": re.compile(r"language-[a-z0-9+#-]{1,30}"),
 }
-_MEDIA_SRC = frozenset({("img", "src"), ("video", "src"), ("video", "poster")}) | frozenset(
-    {("track", "src"), ("source", "src")}
+_MEDIA_SRC = frozenset(
+    {("img", "src"), ("video", "src"), ("video", "poster"), ("track", "src"), ("source", "src")}
 )
 # What browsers ignore inside a URL, and what bleach ignores when it looks for a scheme.
 _URL_EDGE = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15"
@@ -180,15 +180,13 @@ class _RewriteFilter(Filter):
     def _relative(self, url: str) -> str | None:
         path, hash_sign, fragment = url.partition("#")
         resolved = self.resolve_link(path) if path else ""
-        if resolved is None:
+        if resolved is None or classify_url(resolved)[0] == "unsafe":  # trust no resolver
             return None
         return resolved + (hash_sign + self.id_prefix + fragment if fragment else hash_sign)
 
     def _href(self, value: str) -> str | None:
         kind, url = classify_url(value)
-        if kind == "fragment":
-            return self._relative(url)
-        if kind == "relative":
+        if kind in ("fragment", "relative"):
             return self._relative(url)
         if kind in ("external", "mailto"):
             return url

@@ -317,8 +317,15 @@ ERRORS = [
     ),
     (
         "lessons/01-social-model.en.md",
+        ("(02-stages.en.md)", "(/learn/demo)"),
+        f"{L1EN}:17: error: link '/learn/demo' must be relative to this file "
+        "(or a full https:// address)",
+    ),
+    (
+        "lessons/01-social-model.en.md",
         ("../assets/five-stages.svg", "/assets/five-stages.svg"),
-        f"{L1EN}:12: error: image '/assets/five-stages.svg' must be relative to this file, not '/'",
+        f"{L1EN}:12: error: image '/assets/five-stages.svg' must be relative to this file "
+        "(or a full https:// address)",
     ),
     (
         "lessons/02-stages.en.md",

@@ -45,33 +45,33 @@ def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-def _mutate_structure(text: str, draw: st.DrawFn) -> str:
+def _mutate_structure(text: str, data: st.DataObject) -> str:
     """Delete a key or replace a value somewhere in a YAML document (or a lesson's front matter)."""
     front, separator, body = "", "", ""
     if text.startswith("---\n"):
         front, separator, body = text[4:].partition("\n---\n")
-    data = yaml.safe_load(front if separator else text)
-    paths = _paths(data)
+    document = yaml.safe_load(front if separator else text)
+    paths = _paths(document)
     if not paths:
         return text
-    path = draw(st.sampled_from(paths))
-    parent = data
+    path = data.draw(st.sampled_from(paths))
+    parent = document
     for key in path[:-1]:
         parent = parent[key]
-    if draw(st.booleans()):
+    if data.draw(st.booleans()):
         del parent[path[-1]]
     else:
-        parent[path[-1]] = draw(yaml_values)
-    dumped = yaml.safe_dump(data, allow_unicode=True)
+        parent[path[-1]] = data.draw(yaml_values)
+    dumped = yaml.safe_dump(document, allow_unicode=True)
     return f"---\n{dumped}---\n{body}" if separator else dumped
 
 
-def _mutate_bytes(content: bytes, draw: st.DrawFn) -> bytes:
-    position = draw(st.integers(0, len(content)))
-    action = draw(st.sampled_from(["truncate", "inject", "replace"]))
+def _mutate_bytes(content: bytes, data: st.DataObject) -> bytes:
+    position = data.draw(st.integers(0, len(content)))
+    action = data.draw(st.sampled_from(["truncate", "inject", "replace"]))
     if action == "truncate":
         return content[:position]
-    noise = draw(st.binary(min_size=1, max_size=12))
+    noise = data.draw(st.binary(min_size=1, max_size=12))
     end = position + (len(noise) if action == "replace" else 0)
     return content[:position] + noise + content[end:]
 
@@ -99,7 +99,7 @@ def test_structural_mutations_never_raise(data: st.DataObject) -> None:
         rel = data.draw(st.sampled_from(TEXT_FILES))
         current = files[rel]
         if isinstance(current, str):
-            files[rel] = _mutate_structure(current, data.draw)
+            files[rel] = _mutate_structure(current, data)
     _assert_sound(_load(files))
 
 
@@ -114,7 +114,7 @@ def test_byte_mutations_and_deletions_never_raise(data: st.DataObject) -> None:
             files[rel] = None
         else:
             raw = current.encode() if isinstance(current, str) else current
-            files[rel] = _mutate_bytes(raw, data.draw)
+            files[rel] = _mutate_bytes(raw, data)
     _assert_sound(_load(files))
 
 

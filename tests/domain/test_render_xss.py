@@ -191,3 +191,9 @@ def test_rendering_twice_is_stable() -> None:
     for payload in PAYLOADS:
         once = render_markdown(payload)
         assert contract_violations(render_markdown(once)) == []
+
+
+def test_a_resolver_returning_a_script_url_is_ignored() -> None:
+    output = render_markdown("[x](a.md) ![y](b.png)", resolve_link=lambda _: "javascript:alert(1)")
+    assert contract_violations(output) == []
+    assert "javascript" not in output

@@ -114,7 +114,7 @@ class ReferenceChecker:
     def check(self, scan: Scan, language: str | None = None) -> None:
         """Check links, images and videos of one rendered document."""
         for href in scan.links:
-            self._file(href, "link", media=False)
+            self._file(href, "link")
         for src, alt in scan.images:
             if src is None:
                 self.log.error(
@@ -122,7 +122,7 @@ class ReferenceChecker:
                     "an image source was removed: use a path relative to this file or https://",
                 )
                 continue
-            self._file(src, "image", media=True)
+            self._file(src, "image")
             if not alt:
                 self.log.error(
                     self.line_of(src),
@@ -130,7 +130,7 @@ class ReferenceChecker:
                 )
         for video in scan.videos:
             for what, url in video.urls:
-                self._file(url, what, media=True)
+                self._file(url, what)
             self._captions(video, language)
 
     def _captions(self, video: Video, language: str | None) -> None:
@@ -146,15 +146,15 @@ class ReferenceChecker:
         elif language and all(lang != language for lang, _ in with_src):
             self.log.warning(line, f"video has no captions in '{language}'")
 
-    def _file(self, url: str, what: str, *, media: bool) -> None:
+    def _file(self, url: str, what: str) -> None:
         kind, cleaned = classify_url(url)
         if kind != "relative" or not cleaned.split("#", 1)[0].split("?", 1)[0]:
             return
-        if cleaned.startswith("/"):
-            if media:
-                self.log.error(
-                    self.line_of(url), f"{what} '{url}' must be relative to this file, not '/'"
-                )
+        if cleaned.startswith("/"):  # site paths change between deployments; courses must not
+            self.log.error(
+                self.line_of(url),
+                f"{what} '{url}' must be relative to this file (or a full https:// address)",
+            )
             return
         target = resolve_reference(self.document, cleaned)
         if target is None:

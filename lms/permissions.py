@@ -35,3 +35,18 @@ def require_role(*roles: str) -> Callable[[F], F]:
 
 def can_manage_users(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_role(ADMIN))
+
+
+def can_learn_in(user: Any, enrolment: Any) -> bool:
+    """Course content is for the enrolment's own trainee, once it is active or completed."""
+    return bool(
+        user.is_authenticated
+        and enrolment is not None
+        and enrolment.user_id == user.id
+        and enrolment.state in ("active", "completed")
+    )
+
+
+def can_view_attempt(user: Any, attempt: Any) -> bool:
+    """An attempt, its answers and its result belong to the trainee who made it."""
+    return bool(user.is_authenticated and attempt.enrolment.user_id == user.id)

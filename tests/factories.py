@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 from lms.extensions import db
@@ -32,3 +33,38 @@ def make_user(
     )
     db.session.commit()
     return user
+
+
+def publish_demo_course(
+    root: Path,
+    *,
+    enrolment: str = "open",
+    prerequisites: bool = False,
+    version: str = "1.0.0",
+    slug: str = "demo",
+    replace: dict[str, tuple[str, str]] | None = None,
+) -> Any:
+    """Publish the test course `demo` (tests/domain/course_builder.py) and return its row.
+
+    `replace` maps a file to (old, new) text to change before publishing.
+    """
+    from lms.services import publishing
+    from tests.domain.course_builder import valid_files, write_course
+
+    files = dict(valid_files())
+    course_yml = files["course.yml"]
+    course_yml = course_yml.replace("enrolment: approval", f"enrolment: {enrolment}")
+    course_yml = course_yml.replace("version: 1.0.0", f"version: {version}")
+    course_yml = course_yml.replace("slug: demo", f"slug: {slug}")
+    if not prerequisites:
+        course_yml = course_yml.replace(
+            "prerequisites:\n  - course: intro-seminar\n    requires: completion\n", ""
+        )
+    files["course.yml"] = course_yml
+    for path, (old, new) in (replace or {}).items():
+        assert old in files[path], (path, old)
+        files[path] = files[path].replace(old, new)
+    folder = write_course(root, files, slug=slug)
+    result = publishing.publish_path(folder)
+    assert result.status in ("published", "unchanged"), (result.message, result.problems)
+    return result.course_version.course

@@ -2,14 +2,28 @@
 
 from lms.models.audit import AuditEvent
 from lms.models.course import Course, CourseFile, CourseVersion, LessonContent
+from lms.models.learning import (
+    Accommodation,
+    AttemptAnswer,
+    Cohort,
+    Enrolment,
+    LessonProgress,
+    QuizAttempt,
+)
 from lms.models.user import RoleGrant, User
 
 __all__ = [
+    "Accommodation",
+    "AttemptAnswer",
     "AuditEvent",
+    "Cohort",
     "Course",
     "CourseFile",
     "CourseVersion",
+    "Enrolment",
     "LessonContent",
+    "LessonProgress",
+    "QuizAttempt",
     "RoleGrant",
     "User",
 ]

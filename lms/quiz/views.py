@@ -1,0 +1,246 @@
+"""Quizzes: overview, attempt pages that save as the trainee goes, review, submit, result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.domain.courses import Quiz
+from lms.domain.quiz import drawn_from_json, feedback_visible, is_answered
+from lms.extensions import db
+from lms.learn.views import _course_or_404, _learning_enrolment
+from lms.models import QuizAttempt
+from lms.permissions import can_view_attempt
+from lms.preview.question_display import QuizTexts
+from lms.quiz.display import display_drawn, form_values, read_answer
+from lms.services import attempts as attempt_service
+from lms.services.course_urls import PublishedUrls
+from lms.services.progress import localised
+
+bp = Blueprint("quiz", __name__)
+
+
+def _no_store(response: Any) -> Any:
+    # Back and forward must fetch a fresh page with the current sequence token.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _attempt_or_404(attempt_id: int) -> QuizAttempt:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or not can_view_attempt(current_user, attempt):
+        abort(404)  # another trainee's attempt does not exist, as far as you can tell
+    return attempt
+
+
+def _quiz(attempt: QuizAttempt) -> Quiz:
+    quiz = attempt_service.quiz_of(attempt, attempt.quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _texts(attempt: QuizAttempt) -> QuizTexts:
+    version = attempt.course_version
+    return QuizTexts(
+        attempt.quiz_id, attempt.language, PublishedUrls(version.course.slug, version.version)
+    )
+
+
+@bp.get("/learn/<slug>/quizzes/<quiz_id>")
+@login_required
+def overview(slug: str, quiz_id: str) -> ResponseReturnValue:
+    enrolment = _learning_enrolment(_course_or_404(slug))
+    quiz = attempt_service.quiz_of(enrolment, quiz_id) or abort(404)
+    attempts = attempt_service.attempts_of(enrolment, quiz_id)
+    for attempt in attempts:
+        attempt_service.expire_if_due(attempt)
+    current = next((a for a in attempts if a.state == attempt_service.IN_PROGRESS), None)
+    decision = attempt_service.may_start(
+        quiz.settings, attempt_service.history(attempts), attempt_service.utcnow()
+    )
+    accommodation = attempt_service.accommodation_for(current_user.id)
+    return _no_store(
+        render_template(
+            "quiz/overview.html",
+            slug=slug,
+            quiz=quiz,
+            title=localised(dict(quiz.title), str(get_locale())),
+            attempts=attempts,
+            current=current,
+            decision=decision,
+            accommodation=accommodation,
+            question_count=len(quiz.questions)
+            if quiz.settings.draw is None
+            else min(quiz.settings.draw, len(quiz.questions)),
+        )
+    )
+
+
+@bp.post("/learn/<slug>/quizzes/<quiz_id>/start")
+@login_required
+def start(slug: str, quiz_id: str) -> ResponseReturnValue:
+    enrolment = _learning_enrolment(_course_or_404(slug))
+    quiz = attempt_service.quiz_of(enrolment, quiz_id) or abort(404)
+    result = attempt_service.start(enrolment, quiz, str(get_locale()))
+    if result.attempt is None:
+        flash(_("You cannot start a new attempt now."), "error")
+        return redirect(url_for("quiz.overview", slug=slug, quiz_id=quiz_id))
+    return redirect(url_for("quiz.question", attempt_id=result.attempt.id, number=1))
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:number>")
+@login_required
+def question(attempt_id: int, number: int) -> ResponseReturnValue:
+    attempt = _attempt_or_404(attempt_id)
+    if attempt_service.expire_if_due(attempt) or attempt.state != attempt_service.IN_PROGRESS:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    quiz = _quiz(attempt)
+    drawn = drawn_from_json(attempt.drawn)
+    if not 1 <= number <= len(drawn):
+        abort(404)
+    item = drawn[number - 1]
+    question_obj = quiz.question(item.question_id)
+    if question_obj is None:
+        abort(404)
+    saved = attempt_service.saved_answers(attempt)
+    answered = [is_answered(q, saved.get(d.question_id)) for d in drawn if (q := quiz.question(d.question_id))]
+    return _no_store(
+        render_template(
+            "quiz/question.html",
+            attempt=attempt,
+            quiz=quiz,
+            title=localised(dict(quiz.title), attempt.language),
+            number=number,
+            total=len(drawn),
+            display=display_drawn(question_obj, item, _texts(attempt)),
+            values=form_values(question_obj, item, saved.get(item.question_id)),
+            answered_count=sum(answered),
+        )
+    )
+
+
+def _answers_from_form(attempt: QuizAttempt, quiz: Quiz, numbers: list[int]) -> dict[str, Any]:
+    drawn = drawn_from_json(attempt.drawn)
+    form = request.form.to_dict(flat=False)
+    answers: dict[str, Any] = {}
+    for number in numbers:
+        if 1 <= number <= len(drawn):
+            item = drawn[number - 1]
+            question_obj = quiz.question(item.question_id)
+            if question_obj is not None:
+                answers[item.question_id] = read_answer(question_obj, item, form, f"q{number}")
+    return answers
+
+
+def _seq() -> int:
+    value = request.form.get("seq", "")
+    return int(value) if value.isdigit() else -1
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:number>")
+@login_required
+def save_question(attempt_id: int, number: int) -> ResponseReturnValue:
+    attempt = _attempt_or_404(attempt_id)
+    quiz = _quiz(attempt)
+    outcome = attempt_service.save(attempt, _seq(), _answers_from_form(attempt, quiz, [number]))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"outcome": outcome, "seq": attempt.seq})
+    if outcome == "closed":
+        flash(_("Time is up. Your saved answers were submitted."), "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if outcome == "stale":
+        flash(
+            _("This page was out of date, so its answer was not saved. Here is the latest version."),
+            "error",
+        )
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number))
+    action = request.form.get("go", "next")
+    total = len(attempt.drawn)
+    if action == "previous" and number > 1:
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number - 1))
+    if action == "next" and number < total:
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number + 1))
+    if action == "stay":
+        flash(_("Your answer is saved."), "success")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number))
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_or_404(attempt_id)
+    if attempt_service.expire_if_due(attempt) or attempt.state != attempt_service.IN_PROGRESS:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    quiz = _quiz(attempt)
+    saved = attempt_service.saved_answers(attempt)
+    rows = []
+    for number, item in enumerate(drawn_from_json(attempt.drawn), 1):
+        question_obj = quiz.question(item.question_id)
+        done = question_obj is not None and is_answered(question_obj, saved.get(item.question_id))
+        rows.append((number, done))
+    return _no_store(
+        render_template(
+            "quiz/review.html",
+            attempt=attempt,
+            title=localised(dict(quiz.title), attempt.language),
+            rows=rows,
+        )
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_or_404(attempt_id)
+    quiz = _quiz(attempt)
+    numbers = [int(n) for n in request.form.getlist("number") if n.isdigit()]
+    attempt_service.submit(attempt, _seq(), _answers_from_form(attempt, quiz, numbers))
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def result(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_or_404(attempt_id)
+    attempt_service.expire_if_due(attempt)
+    if attempt.state == attempt_service.IN_PROGRESS:
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
+    quiz = _quiz(attempt)
+    show_feedback = attempt.state == attempt_service.GRADED and feedback_visible(
+        quiz.settings, bool(attempt.passed)
+    )
+    feedback = []
+    if show_feedback:
+        texts = _texts(attempt)
+        for number, row in enumerate(attempt.results or [], 1):
+            question_obj = quiz.question(row["question"])
+            if question_obj is None:
+                continue
+            feedback.append(
+                {
+                    "number": number,
+                    "correct": row["correct"],
+                    "answered": row["answered"],
+                    "question": texts.html(question_obj.text),
+                    "feedback": texts.optional(question_obj.feedback),
+                }
+            )
+    version = attempt.course_version
+    return _no_store(
+        render_template(
+            "quiz/result.html",
+            attempt=attempt,
+            quiz=quiz,
+            title=localised(dict(quiz.title), attempt.language),
+            feedback=feedback,
+            show_feedback=show_feedback,
+            slug=version.course.slug,
+        )
+    )

@@ -1,0 +1,150 @@
+"""The trainee's journey outside quizzes: catalog, enrolment, lessons, progress, dashboard."""
+
+from __future__ import annotations
+
+from lms.models import AuditEvent, Cohort, Enrolment, LessonProgress
+from lms.services import trainer_tools
+from tests.factories import make_user, publish_demo_course
+
+
+def test_catalog_lists_published_courses_with_their_facts(client, db, tmp_path):
+    publish_demo_course(tmp_path)
+    page = client.get("/courses")
+    assert page.status_code == 200
+    assert "Туршилтын сургалт" in page.text
+    client.post("/language", data={"lang": "en"})
+    english = client.get("/courses/demo")
+    assert "Demo training" in english.text
+    assert "Open enrolment" in english.text
+    assert "Log in to enrol" in english.text
+
+
+def test_open_enrolment_and_lessons_with_progress(client, login_as, db, tmp_path):
+    publish_demo_course(tmp_path)
+    trainee = login_as("trainee")
+    assert client.get("/learn/demo/lessons/01-social-model").status_code == 403
+    response = client.post("/courses/demo/enrol", data={})
+    assert response.status_code == 302
+    enrolment = db.session.query(Enrolment).one()
+    assert (enrolment.user_id, enrolment.state) == (trainee.id, "active")
+    assert enrolment.course_version.version == "1.0.0"
+
+    course_page = client.get("/courses/demo")
+    assert "/learn/demo/lessons/01-social-model" in course_page.text  # next step
+    lesson = client.get("/learn/demo/lessons/01-social-model")
+    assert lesson.status_code == 200
+    assert '<h1 lang="mn">Хөгжлийн бэрхшээлийн нийгмийн загвар</h1>' in lesson.text
+    assert 'src="/courses/demo/1.0.0/files/assets/five-stages.svg"' in lesson.text
+    done = client.post("/learn/demo/lessons/01-social-model/complete")
+    assert done.headers["Location"].endswith("/learn/demo/quizzes/check-1")
+    client.post("/learn/demo/lessons/01-social-model/complete")  # a double click
+    assert db.session.query(LessonProgress).count() == 1
+    dashboard = client.get("/my")
+    assert "1 of 4 done" in dashboard.text or "4-с 1" in dashboard.text
+
+
+def test_lesson_falls_back_visibly_to_another_language(client, login_as, db, tmp_path):
+    publish_demo_course(
+        tmp_path,
+        replace={"course.yml": ("languages: [mn, en]", "languages: [mn]")},
+    )
+    login_as("trainee")
+    client.post("/courses/demo/enrol")
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/learn/demo/lessons/01-social-model")
+    assert "not yet available in your language" in page.text
+    assert 'lang="mn"' in page.text
+
+
+def test_key_enrolment_needs_the_cohort_key(client, login_as, db, tmp_path):
+    course = publish_demo_course(tmp_path, enrolment="key")
+    trainer = make_user(roles=("trainer",))
+    cohort = trainer_tools.create_cohort(course, "Ховд, 2027 хавар", trainer)
+    login_as("trainee")
+    client.post("/courses/demo/enrol", data={"key": "WRONG"})
+    assert db.session.query(Enrolment).count() == 0
+    client.post("/courses/demo/enrol", data={"key": cohort.enrolment_key.lower()})
+    enrolment = db.session.query(Enrolment).one()
+    assert (enrolment.state, enrolment.cohort_id) == ("active", cohort.id)
+
+
+def test_approval_enrolment_waits_for_a_trainer(app, client, login_as, db, tmp_path):
+    publish_demo_course(tmp_path, enrolment="approval")
+    trainee = login_as("trainee")
+    client.post("/courses/demo/enrol")
+    enrolment = db.session.query(Enrolment).one()
+    assert enrolment.state == "requested"
+    assert client.get("/learn/demo/lessons/01-social-model").status_code == 403
+    trainer_client = app.test_client()
+    trainer = make_user(roles=("trainer",))
+    with trainer_client.session_transaction() as session:
+        session["_user_id"] = trainer.get_id()
+    assert trainee.name in trainer_client.get("/trainer/").text
+    trainer_client.post(f"/trainer/requests/{enrolment.id}", data={"approve": "1", "message": "OK"})
+    db.session.refresh(enrolment)
+    assert enrolment.state == "active"
+    assert enrolment.decided_by_id == trainer.id
+    assert client.get("/learn/demo/lessons/01-social-model").status_code == 200
+    assert db.session.query(AuditEvent).filter_by(action="enrolment.approve").count() == 1
+
+
+def test_prerequisites_are_enforced_and_explained(client, login_as, db, tmp_path):
+    publish_demo_course(tmp_path, prerequisites=True)
+    login_as("trainee")
+    page = client.get("/courses/demo")
+    assert "not met yet" in page.text or "хангаагүй" in page.text
+    client.post("/courses/demo/enrol")
+    assert db.session.query(Enrolment).count() == 0
+
+
+def test_a_patch_release_moves_in_progress_trainees_but_a_minor_does_not(
+    client, login_as, db, tmp_path
+):
+    publish_demo_course(tmp_path)
+    login_as("trainee")
+    client.post("/courses/demo/enrol")
+    publish_demo_course(
+        tmp_path, version="1.0.1", replace={"lessons/02-stages.en.md": ("chooses", "decides")}
+    )
+    client.get("/courses/demo")
+    enrolment = db.session.query(Enrolment).one()
+    assert enrolment.course_version.version == "1.0.1"
+    publish_demo_course(
+        tmp_path, version="1.1.0", replace={"lessons/02-stages.en.md": ("chooses", "picks")}
+    )
+    client.get("/courses/demo")
+    db.session.refresh(enrolment)
+    assert enrolment.course_version.version == "1.0.1"
+
+
+def test_a_trainee_cannot_enter_someone_elses_course(app, client, login_as, db, tmp_path):
+    publish_demo_course(tmp_path)
+    other = make_user()
+    other_client = app.test_client()
+    with other_client.session_transaction() as session:
+        session["_user_id"] = other.get_id()
+    other_client.post("/courses/demo/enrol")
+    login_as("trainee")
+    assert client.get("/learn/demo/lessons/01-social-model").status_code == 403
+    assert client.post("/learn/demo/lessons/01-social-model/complete").status_code == 403
+    assert "Туршилтын" not in client.get("/my").text
+
+
+def test_accommodation_is_audited(client, login_as, db):
+    login_as("trainer")
+    trainee = make_user(email="slow@example.mn")
+    client.post(
+        "/trainer/accommodations", data={"email": "slow@example.mn", "time_multiplier": "1.5"}
+    )
+    event = db.session.query(AuditEvent).filter_by(action="accommodation.set").one()
+    assert event.subject_id == str(trainee.id)
+    assert event.details == {"time_multiplier": 1.5, "no_time_limit": False}
+
+
+def test_trainer_creates_a_cohort_with_a_key(client, login_as, db, tmp_path):
+    publish_demo_course(tmp_path, enrolment="key")
+    login_as("trainer")
+    client.post("/trainer/cohorts", data={"course": "demo", "name": "Дархан 2027"})
+    cohort = db.session.query(Cohort).one()
+    assert len(cohort.enrolment_key) == 8
+    assert cohort.enrolment_key in client.get("/trainer/").text

@@ -22,6 +22,7 @@ Form fields (``prefix`` is chosen by the page, e.g. ``q-<question id>``):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -44,35 +45,54 @@ AnswerValue = str | list[str] | bool | dict[str, str]
 MAX_TEXT_CHARS = 2000
 """Longer text or numeric answers are cut when read from a form and never graded correct."""
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-# Spaces people put between groups of digits: space, no-break space, thin and narrow spaces.
-_DIGIT_GROUP_SPACES = str.maketrans("", "", " \u00a0\u2009\u202f")
+# "1 000", "12 345,5", "1,000,000", "1,000.5": digits in groups of three (the first group not
+# starting with 0), separated by spaces or by commas.
+_GROUPED = re.compile(
+    r"[+-]?[1-9][0-9]{0,2}(?P<sep>[ ,])[0-9]{3}(?:(?P=sep)[0-9]{3})*(?P<fraction>[.,][0-9]*)?"
+)
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 
 
 def parse_number(typed: str) -> float | None:
     """Read a number as a person types it, or None if it is not one.
 
-    Accepts surrounding spaces, a decimal comma (``4,5``), a trailing ``%``, spaces between
-    digit groups (``1 000``), full-width digits and the minus sign ``−``. Rejects exponents,
-    ``inf``/``nan``, and numbers with both a comma and a point (``1,000.5`` is ambiguous).
+    Accepts surrounding spaces, a trailing ``%``, a decimal point or a decimal comma (``4,5``),
+    digit groups of three separated by spaces (``1 000``, ``12 345,5``) or commas
+    (``1,000,000``, ``1,000.5``), full-width digits and the minus sign ``−``. A single comma
+    followed by exactly three digits after a non-zero integer part is a group separator: Mongolian
+    writes ``1,000`` for a thousand, and decimal commas come with one or two decimals (``4,5``);
+    ``0,125`` stays a decimal. Rejects exponents, ``inf``/``nan`` and mixed forms like
+    ``1.000,5``.
     """
     if len(typed) > MAX_TEXT_CHARS:
         return None
-    text = unicodedata.normalize("NFKC", typed).strip().replace("\u2212", "-")
-    text = text.removesuffix("%").translate(_DIGIT_GROUP_SPACES)
-    if "," in text:
-        if "." in text or text.count(",") > 1:
+    text = unicodedata.normalize("NFKC", typed).replace("\u2212", "-").strip()
+    text = text.removesuffix("%").rstrip()
+    grouped = _GROUPED.fullmatch(text)
+    if grouped:
+        separator, fraction = grouped["sep"], grouped["fraction"] or ""
+        if separator == "," and fraction.startswith(","):
             return None
-        text = text.replace(",", ".")
-    if not _NUMBER.fullmatch(text):
+        text = text[: len(text) - len(fraction)].replace(separator, "") + fraction
+    if not _PLAIN.fullmatch(text):
         return None
-    number = float(text)
-    return number if number not in (float("inf"), float("-inf")) else None
+    number = float(text.replace(",", "."))
+    return number if math.isfinite(number) else None
+
+
+def _values(form: Mapping[str, list[str]], name: str) -> list[str]:
+    """The string values of a field (a well-behaved form has no others)."""
+    values: object = form.get(name) or []
+    if isinstance(values, str):  # a flat dict slipped in: one value, not its characters
+        return [values]
+    if not isinstance(values, list | tuple):
+        return []
+    return [value for value in values if isinstance(value, str)]
 
 
 def _first(form: Mapping[str, list[str]], name: str) -> str:
-    values = form.get(name) or []
-    return values[0] if values and isinstance(values[0], str) else ""
+    values = _values(form, name)
+    return values[0] if values else ""
 
 
 def _typed(form: Mapping[str, list[str]], name: str) -> str | None:
@@ -94,13 +114,13 @@ def parse_form_answer(
     allowed = set(offered)
     match question:
         case SingleChoice():
-            chosen = [v for v in form.get(prefix) or [] if v in allowed]
+            chosen = [value for value in _values(form, prefix) if value in allowed]
             return chosen[0] if chosen else None
         case MultipleChoice():
-            ticked = set(form.get(prefix) or []) & allowed
+            ticked = set(_values(form, prefix)) & allowed
             return [choice for choice in offered if choice in ticked] or None
         case TrueFalse():
-            return {"true": True, "false": False}.get(_first(form, prefix))
+            return {"true": True, "false": False}.get(_first(form, prefix).strip().lower())
         case TextAnswer() | NumericAnswer():
             return _typed(form, prefix)
         case Ordering():
@@ -108,10 +128,10 @@ def parse_form_answer(
             order = [item if item in allowed else "" for item in positions]
             return order if any(order) else None
         case Matching():
-            chosen_right = {
-                pair.id: _first(form, f"{prefix}-match-{pair.id}") for pair in question.pairs
-            }
-            matches = {left: right if right in allowed else "" for left, right in chosen_right.items()}
+            matches = {}
+            for pair in question.pairs:
+                right = _first(form, f"{prefix}-match-{pair.id}")
+                matches[pair.id] = right if right in allowed else ""
             return matches if any(matches.values()) else None
 
 

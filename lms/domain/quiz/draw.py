@@ -60,23 +60,15 @@ def presented_ids(question: Question, drawn: DrawnQuestion) -> tuple[str, ...]:
     return shown + tuple(choice for choice in existing if choice in missing)
 
 
-def _never_as_authored(ids: list[str], authored: tuple[str, ...]) -> list[str]:
-    """Rotate a shuffle that came out in authored order (only possible to avoid with 2+ ids)."""
-    if len(ids) >= 2 and tuple(ids) == authored:
-        return ids[1:] + ids[:1]
-    return ids
-
-
 def _choice_order(question: Question, shuffle: bool, rng: random.Random) -> tuple[str, ...]:
     authored = choice_ids(question)
     ids = list(authored)
     # Ordering items and matching right-hand choices are always shuffled: listed as authored,
-    # they would give the answer away (the correct order, or pairs line by line).
-    always = isinstance(question, Ordering | Matching)
-    if shuffle or always:
+    # they would give the answer away (the correct order, or the pairs line by line).
+    if shuffle or isinstance(question, Ordering | Matching):
         rng.shuffle(ids)
-    if always:
-        ids = _never_as_authored(ids, authored)
+    # No "never in the correct order" rule: the position menus start blank, so the listed
+    # order tells nothing, while such a rule would make two items always appear reversed.
     return tuple(ids)
 
 
@@ -86,11 +78,12 @@ def draw_attempt(quiz: Quiz, seed: int) -> tuple[DrawnQuestion, ...]:
     Takes ``settings.draw`` questions from the pool (all when it is None): a random sample when
     fewer than the pool. With ``settings.shuffle`` the questions and the options of every
     question come in random order; without it, pool order and authored option order are kept.
-    Ordering items and matching right-hand choices are shuffled regardless, and with two or
-    more of them they are never listed in the authored (correct) order.
+    Ordering items and matching right-hand choices are shuffled regardless (plainly at random:
+    the answer menus start blank, so the listed order gives nothing away).
 
-    Uses `random.Random` seeded with ``seed``: reproducible, and not meant to be unpredictable.
-    A trainee who learns the seed learns only the display order, never an answer.
+    Uses `random.Random` seeded with ``seed``: reproducible, not a secure generator. The caller
+    should pick each attempt's seed unpredictably (e.g. ``secrets.randbelow(2**31)``, which
+    also fits a 32-bit column) so that the questions of a next attempt cannot be foreseen.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy
     settings = quiz.settings

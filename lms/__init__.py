@@ -62,10 +62,10 @@ def _register_blueprints(app: Flask) -> None:
     from lms.auth.views import bp as auth_bp
     from lms.courses.views import bp as courses_bp
     from lms.learn.views import bp as learn_bp
-    from lms.quiz.views import bp as quiz_bp
-    from lms.trainer.views import bp as trainer_bp
     from lms.main.errors import register_error_handlers
     from lms.main.views import bp as main_bp
+    from lms.quiz.views import bp as quiz_bp
+    from lms.trainer.views import bp as trainer_bp
 
     for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, courses_bp, trainer_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,8 +36,9 @@ from lms.services.progress import localised
 bp = Blueprint("quiz", __name__)
 
 
-def _no_store(response: Any) -> Any:
+def _no_store(body: str) -> Response:
     # Back and forward must fetch a fresh page with the current sequence token.
+    response = make_response(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -109,7 +121,11 @@ def question(attempt_id: int, number: int) -> ResponseReturnValue:
     if question_obj is None:
         abort(404)
     saved = attempt_service.saved_answers(attempt)
-    answered = [is_answered(q, saved.get(d.question_id)) for d in drawn if (q := quiz.question(d.question_id))]
+    answered = [
+        is_answered(q, saved.get(d.question_id))
+        for d in drawn
+        if (q := quiz.question(d.question_id))
+    ]
     return _no_store(
         render_template(
             "quiz/question.html",
@@ -155,10 +171,8 @@ def save_question(attempt_id: int, number: int) -> ResponseReturnValue:
         flash(_("Time is up. Your saved answers were submitted."), "info")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     if outcome == "stale":
-        flash(
-            _("This page was out of date, so its answer was not saved. Here is the latest version."),
-            "error",
-        )
+        message = _("This page was out of date, so its answer was not saved. Here it is again.")
+        flash(message, "error")
         return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number))
     action = request.form.get("go", "next")
     total = len(attempt.drawn)

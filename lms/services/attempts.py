@@ -80,7 +80,9 @@ class StartResult:
     decision: StartDecision | None = None
 
 
-def start(enrolment: Enrolment, quiz: Quiz, language: str, now: datetime | None = None) -> StartResult:
+def start(
+    enrolment: Enrolment, quiz: Quiz, language: str, now: datetime | None = None
+) -> StartResult:
     """Resume the attempt in progress, or start a new one if the settings allow; commits."""
     now = now or utcnow()
     attempts = attempts_of(enrolment, quiz.id)
@@ -191,7 +193,9 @@ def _save_in_transaction(
         row = existing.get(question_id)
         if row is None:
             db.session.add(
-                AttemptAnswer(attempt_id=attempt.id, question_id=question_id, value=value, saved_at=now)
+                AttemptAnswer(
+                    attempt_id=attempt.id, question_id=question_id, value=value, saved_at=now
+                )
             )
         else:
             row.value = value

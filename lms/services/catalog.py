@@ -87,8 +87,9 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
     if user:
         states = {
             e.course_id: e.state
-            for e in db.session.execute(select(Enrolment).where(Enrolment.user_id == user.id))
-            .scalars()
+            for e in db.session.execute(
+                select(Enrolment).where(Enrolment.user_id == user.id)
+            ).scalars()
         }
     entries = []
     for slug, version in sorted(latest.items(), key=lambda kv: _kind_order(kv[1].kind)):

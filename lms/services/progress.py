@@ -90,9 +90,7 @@ def outline(enrolment: Enrolment, language: str) -> list[OutlineSection]:
             )
         quiz_id = item["quiz"]
         titles = meta["quizzes"][quiz_id]
-        return OutlineEntry(
-            "quiz", quiz_id, localised(titles, language), quiz_id in done_quizzes
-        )
+        return OutlineEntry("quiz", quiz_id, localised(titles, language), quiz_id in done_quizzes)
 
     sections: list[OutlineSection] = []
     loose: list[OutlineEntry] = []

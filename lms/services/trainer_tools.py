@@ -72,8 +72,7 @@ def set_accommodation(user: User, multiplier: float, no_limit: bool, actor: User
 
 
 def accommodations() -> list[tuple[Accommodation, User]]:
-    return list(
-        db.session.execute(
-            select(Accommodation, User).join(User, User.id == Accommodation.user_id).order_by(User.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(Accommodation, User).join(User, User.id == Accommodation.user_id).order_by(User.name)
     )
+    return [(accommodation, user) for accommodation, user in rows]

@@ -71,7 +71,9 @@ def create_cohort() -> ResponseReturnValue:
             select(Course).where(Course.slug == form.course.data)
         ).scalar_one()
         cohort = trainer_tools.create_cohort(course, form.name.data or "", current_user)
-        flash(_("Cohort created. Its enrolment key is %(key)s.", key=cohort.enrolment_key), "success")
+        flash(
+            _("Cohort created. Its enrolment key is %(key)s.", key=cohort.enrolment_key), "success"
+        )
     else:
         flash(_("The cohort could not be created: enter a name and choose a course."), "error")
     return redirect(url_for("trainer.home"))
@@ -87,7 +89,10 @@ def accommodation() -> ResponseReturnValue:
             flash(_("No account has this email address."), "error")
         else:
             trainer_tools.set_accommodation(
-                user, float(form.time_multiplier.data or 1), bool(form.no_time_limit.data), current_user
+                user,
+                float(form.time_multiplier.data or 1),
+                bool(form.no_time_limit.data),
+                current_user,
             )
             flash(_("Accommodation saved for %(name)s.", name=user.name), "success")
     else:

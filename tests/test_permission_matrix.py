@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_user
+from lms.services import attempts as attempt_service
+from lms.services import enrolment as enrolments
+from tests.factories import make_user, publish_demo_course
 
 LOGIN = "login"
 ROLES = ("anonymous", "trainee", "trainer", "reviewer", "admin")
@@ -19,6 +21,34 @@ ROLES = ("anonymous", "trainee", "trainer", "reviewer", "admin")
 
 def _other_user(_: Any) -> dict[str, Any]:
     return {"user_id": make_user(roles=("trainee",)).id}
+
+
+def _course(tmp_path: Any) -> dict[str, Any]:
+    publish_demo_course(tmp_path)
+    return {"slug": "demo"}
+
+
+def _lesson(tmp_path: Any) -> dict[str, Any]:
+    return {**_course(tmp_path), "lesson_id": "01-social-model"}
+
+
+def _quiz(tmp_path: Any) -> dict[str, Any]:
+    return {**_course(tmp_path), "quiz_id": "final"}
+
+
+def _someone_elses_attempt(tmp_path: Any, **extra: Any) -> dict[str, Any]:
+    """An attempt of another trainee: nobody else may see or touch it."""
+    course = publish_demo_course(tmp_path)
+    owner = make_user()
+    enrolment = enrolments.enrol(owner, course).enrolment
+    quiz = attempt_service.quiz_of(enrolment, "final")
+    attempt = attempt_service.start(enrolment, quiz, "mn").attempt
+    return {"attempt_id": attempt.id, **extra}
+
+
+def _request(tmp_path: Any) -> dict[str, Any]:
+    course = publish_demo_course(tmp_path, enrolment="approval")
+    return {"enrolment_id": enrolments.enrol(make_user(), course).enrolment.id}
 
 
 # endpoint: (method, url values factory or None, {visitor: expected})
@@ -38,6 +68,15 @@ def only_admin(status: int) -> dict[str, Any]:
         "reviewer": 403,
         "admin": status,
     }
+
+
+def enrolled_only(status: int) -> dict[str, Any]:
+    # A fresh user of any role is not enrolled: course content is refused.
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status)}
+
+
+def trainers(status: int) -> dict[str, Any]:
+    return {"anonymous": LOGIN, "trainee": 403, "trainer": status, "reviewer": 403, "admin": status}
 
 
 def anonymous_only(status: int) -> dict[str, Any]:
@@ -61,6 +100,27 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
         lambda _: {"slug": "demo", "version": "1.0.0", "path": "assets/missing.svg"},
         everyone(404),  # public; existing files are tested in test_publishing
     ),
+    "learn.catalog": ("GET", None, everyone(200)),
+    "learn.course": ("GET", _course, everyone(200)),
+    "learn.enrol": ("POST", _course, signed_in(302)),
+    "learn.dashboard": ("GET", None, signed_in(200)),
+    "learn.lesson": ("GET", _lesson, enrolled_only(403)),
+    "learn.complete_lesson": ("POST", _lesson, enrolled_only(403)),
+    "quiz.overview": ("GET", _quiz, enrolled_only(403)),
+    "quiz.start": ("POST", _quiz, enrolled_only(403)),
+    "quiz.question": ("GET", lambda t: _someone_elses_attempt(t, number=1), enrolled_only(404)),
+    "quiz.save_question": (
+        "POST",
+        lambda t: _someone_elses_attempt(t, number=1),
+        enrolled_only(404),
+    ),
+    "quiz.review": ("GET", _someone_elses_attempt, enrolled_only(404)),
+    "quiz.submit": ("POST", _someone_elses_attempt, enrolled_only(404)),
+    "quiz.result": ("GET", _someone_elses_attempt, enrolled_only(404)),
+    "trainer.home": ("GET", None, trainers(200)),
+    "trainer.decide": ("POST", _request, trainers(302)),
+    "trainer.create_cohort": ("POST", None, trainers(302)),
+    "trainer.accommodation": ("POST", None, trainers(302)),
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
 }
@@ -75,14 +135,14 @@ def test_every_route_is_in_the_matrix(app):
 
 @pytest.mark.parametrize("visitor", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_permissions(app, client, login_as, endpoint, visitor):
+def test_route_permissions(app, client, login_as, endpoint, visitor, tmp_path):
     method, values, expected = MATRIX[endpoint]
     if visitor != "anonymous":
         login_as(visitor)
     from flask import url_for
 
     with app.test_request_context():
-        url = url_for(endpoint, **(values(app) if values else {}))
+        url = url_for(endpoint, **(values(tmp_path) if values else {}))
     response = client.open(url, method=method)
     response.close()
     outcome = expected[visitor]

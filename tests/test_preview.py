@@ -42,7 +42,11 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(instance_dir: Path, folder: Path) -> FlaskClient:
-    return preview_app(folder).test_client()
+    """A client whose interface language is English (the tests read English labels)."""
+    client = preview_app(folder).test_client()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client
 
 
 def parse(page: str) -> ElementTree.Element:
@@ -110,6 +114,30 @@ def test_overview_shows_the_course_as_configured(client):
     ):
         assert expected in page.text, expected
     assert 'class="problems' not in page.text
+
+
+def test_content_language_follows_the_interface_unless_chosen(instance_dir, folder):
+    client = preview_app(folder).test_client()
+    page = client.get("/lessons/01-social-model").text
+    assert '<html lang="mn">' in page
+    assert '<div class="lesson-body rendered" lang="mn">' in page
+    assert "Хүртээмж" in page
+    page = client.get("/lessons/01-social-model?lang=en").text
+    assert '<html lang="mn">' in page  # the interface stays Mongolian
+    assert '<div class="lesson-body rendered" lang="en">' in page
+    assert (
+        'href="/lessons/01-social-model?lang=en" lang="en" hreflang="en" aria-current="true"'
+        in page
+    )
+    with client.session_transaction() as session:
+        session["lang"] = "en"  # what the language switch in the header stores
+    english = client.get("/lessons/01-social-model").text
+    assert '<html lang="en">' in english
+    assert 'class="lesson-body rendered" lang="en"' in english
+    chosen = client.get("/lessons/01-social-model?lang=mn").text
+    assert 'class="lesson-body rendered" lang="mn"' in chosen
+    unknown = client.get("/lessons/01-social-model?lang=fr").text
+    assert 'class="lesson-body rendered" lang="en"' in unknown
 
 
 def test_no_login_and_no_other_site_pages(client):
@@ -331,6 +359,11 @@ def test_the_cli_serves_on_localhost_by_default(app, folder, monkeypatch):
     assert served["use_reloader"] is False
     assert served["threaded"] is True
     assert served["app"].config["LMS_PREVIEW_PATH"] == str(folder)
+    client = served["app"].test_client()
+    assert client.get("/", headers={"Host": "127.0.0.1:5001"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost:5001"}).status_code == 200
+    assert client.get("/", headers={"Host": "[::1]:5001"}).status_code == 200
+    assert client.get("/", headers={"Host": "rebound.example:5001"}).status_code == 400
     missing = app.test_cli_runner().invoke(args=["courses", "preview", str(folder / "nope")])
     assert missing.exit_code != 0
 

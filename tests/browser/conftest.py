@@ -82,3 +82,16 @@ def axe_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def assert_no_sideways_scroll(page: Any) -> None:
+    """Nothing may stick out to the right: a phone user would have to scroll sideways."""
+    width = page.viewport_size["width"]
+    wide = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)""",
+        width,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, (page.url, wide)

@@ -55,6 +55,8 @@ def test_preview_page_is_axe_clean(page, preview_server, path, language):
 
 
 def test_quiz_is_operable_by_keyboard(page, preview_server):
+    page.goto(preview_server + "/")
+    page.locator("button[lang=en]").click()  # English labels for the test
     page.goto(preview_server + "/quizzes/check-1?lang=en")
     for _ in range(40):
         page.keyboard.press("Tab")

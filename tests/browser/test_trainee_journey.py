@@ -1,0 +1,177 @@
+"""A trainee takes the introductory seminar by keyboard on a 320 px screen, in both languages:
+enrol, read every lesson, start the final quiz, lose the page mid-quiz, come back, submit, pass.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lms.domain.quiz import drawn_from_json
+from lms.extensions import db
+from lms.models import QuizAttempt
+from lms.services import attempts as attempt_service
+from lms.services import publishing
+from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+INTRO = Path(__file__).resolve().parents[2] / "courses" / "intro-seminar"
+TEXT = {
+    "mn": {
+        "enrol": "Элсэх",
+        "complete": "Дууссан гэж тэмдэглээд үргэлжлүүлэх",
+        "start": "Шалгалтыг эхлүүлэх",
+        "continue": "Оролдлогоо үргэлжлүүлэх",
+        "submit": "Хариултаа илгээх",
+        "passed": "Тэнцсэн",
+        "log_in": "Нэвтрэх",
+    },
+    "en": {
+        "enrol": "Enrol",
+        "complete": "Mark as completed and continue",
+        "start": "Start the quiz",
+        "continue": "Continue your attempt",
+        "submit": "Submit my answers",
+        "passed": "Passed",
+        "log_in": "Log in",
+    },
+}
+
+
+def press(locator, key="Enter"):
+    """Operate a control with the keyboard, as a keyboard-only user does once focused on it."""
+    locator.focus()
+    assert locator.evaluate("el => el === document.activeElement"), "control cannot take focus"
+    assert locator.evaluate("el => el.tabIndex >= 0 && !el.disabled"), "not in the tab order"
+    locator.page.keyboard.press(key)
+
+
+def press_and_load(locator, key="Enter"):
+    """Press a control that loads a new page, and wait for that page."""
+    with locator.page.expect_navigation():
+        press(locator, key)
+
+
+def check_page(page):
+    assert axe_violations(page) == [], page.url
+    assert_no_sideways_scroll(page)
+
+
+def answer_question(page, number, question, drawn, language):
+    name = f"q{number}"
+    keyboard = page.keyboard
+    match question.type:
+        case "single":
+            option = next(o for o in question.options if o.correct)
+            press(page.locator(f"#{name}-{option.id}"), "Space")
+        case "multiple":
+            for option in question.options:
+                if option.correct:
+                    press(page.locator(f"#{name}-{option.id}"), "Space")
+        case "true_false":
+            press(page.locator(f"#{name}-{'true' if question.answer else 'false'}"), "Space")
+        case "text" | "numeric":
+            page.locator(f"#{name}-answer").focus()
+            typed = (
+                question.accept[language][0] if question.type == "text" else f"{question.answer:g}"
+            )
+            keyboard.type(typed)
+        case "ordering":
+            for position, item in enumerate(question.items, 1):
+                select = page.locator(f"#{name}-pos-{position}")
+                select.focus()
+                for _ in range(drawn.order.index(item.id) + 1):
+                    keyboard.press("ArrowDown")
+                assert select.input_value() == item.id
+        case "matching":
+            for pair in question.pairs:
+                select = page.locator(f"#{name}-match-{pair.id}")
+                select.focus()
+                for _ in range(drawn.order.index(pair.id) + 1):
+                    keyboard.press("ArrowDown")
+                assert select.input_value() == f"m{drawn.order.index(pair.id) + 1}"
+
+
+@pytest.mark.parametrize("language", ["mn", "en"])
+def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_app, language):
+    with live_app.app_context():
+        assert publishing.publish_path(INTRO, allow_dirty=True).status == "published"
+        make_user(email="bat@example.mn")
+    text = TEXT[language]
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server + "/account/login")
+    page.get_by_label("И-мэйл").focus()
+    page.keyboard.type("bat@example.mn")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/(#main)?$"))
+    if language == "en":
+        press_and_load(page.get_by_role("button", name="English"))
+
+    page.goto(live_server + "/courses/intro-seminar")
+    check_page(page)
+    press_and_load(page.get_by_role("button", name=text["enrol"], exact=True))
+    lesson_links = page.locator("a[href*='/learn/intro-seminar/lessons/']")
+    lessons = [lesson_links.nth(i).get_attribute("href") for i in range(lesson_links.count())]
+    assert len(lessons) >= 10
+    for number, href in enumerate(dict.fromkeys(lessons)):
+        page.goto(live_server + href)
+        if number == 0:
+            check_page(page)
+        press_and_load(page.get_by_role("button", name=text["complete"]))
+
+    page.goto(live_server + "/learn/intro-seminar/quizzes/final")
+    check_page(page)
+    press_and_load(page.get_by_role("button", name=text["start"]))
+    with live_app.app_context():
+        attempt = db.session.query(QuizAttempt).filter_by(quiz_id="final").one()
+        quiz = attempt_service.quiz_of(attempt, "final")
+        drawn = drawn_from_json(attempt.drawn)
+        attempt_id = attempt.id
+    seen_types = set()
+    for number, item in enumerate(drawn, 1):
+        question = quiz.question(item.question_id)
+        page.wait_for_url(re.compile(rf"/attempts/{attempt_id}/questions/{number}$"))
+        answer_question(page, number, question, item, language)
+        if question.type not in seen_types:
+            seen_types.add(question.type)
+            check_page(page)
+        if number == 5:
+            # The connection drops: the tab is closed. Answers 1-4 were saved by the server.
+            page.close()
+            page = context.new_page()
+            page.goto(live_server + "/learn/intro-seminar/quizzes/final")
+            press_and_load(page.get_by_role("link", name=text["continue"]))
+            assert (
+                page.locator(
+                    "input:checked, select option:checked[value]:not([value='']),"
+                    " input[type=text][value]"
+                ).count()
+                >= 1
+            )
+            page.goto(live_server + f"/attempts/{attempt_id}/questions/5")
+            answer_question(page, number, question, item, language)
+        press_and_load(page.locator(".quiz-nav button").first)
+    assert seen_types == {
+        "single",
+        "multiple",
+        "true_false",
+        "text",
+        "numeric",
+        "ordering",
+        "matching",
+    }
+    page.wait_for_url(re.compile(rf"/attempts/{attempt_id}/review$"))
+    check_page(page)
+    press_and_load(page.get_by_role("button", name=text["submit"]))
+    page.wait_for_url(re.compile(rf"/attempts/{attempt_id}$"))
+    assert page.get_by_text(text["passed"], exact=True).is_visible()
+    check_page(page)
+    context.close()

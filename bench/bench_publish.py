@@ -33,7 +33,9 @@ def lesson_text(number: int, language: str) -> str:
     for section in range(1, 7):
         sections.append(f"## Section {section}\n\n" + PARAGRAPH * 3 + "\n")
         sections.append("- first point\n- second point\n- third point\n")
-        sections.append("| Step | What the coach does |\n| --- | --- |\n| 1 | Observe |\n| 2 | Teach |\n")
+        sections.append(
+            "| Step | What the coach does |\n| --- | --- |\n| 1 | Observe |\n| 2 | Teach |\n"
+        )
         sections.append("!!! tip\n    Ask the person what they want.\n")
     return (
         f"---\ntitle: Lesson {number} ({language})\nminutes: 20\n"
@@ -65,12 +67,18 @@ def write_course(root: Path) -> Path:
     outline = []
     for n in range(1, LESSONS + 1):
         for language in ("mn", "en"):
-            text = lesson_text(n, language).replace("02-lesson.en.md", f"{n:03d}-lesson.{language}.md")
-            (folder / "lessons" / f"{n:03d}-lesson.{language}.md").write_text(text, encoding="utf-8")
+            text = lesson_text(n, language).replace(
+                "02-lesson.en.md", f"{n:03d}-lesson.{language}.md"
+            )
+            (folder / "lessons" / f"{n:03d}-lesson.{language}.md").write_text(
+                text, encoding="utf-8"
+            )
         outline.append(f"  - lesson: {n:03d}-lesson\n")
         if n % (LESSONS // QUIZZES) == 0:
             quiz = n // (LESSONS // QUIZZES)
-            (folder / "quizzes" / f"quiz-{quiz:02d}.yml").write_text(quiz_text(quiz), encoding="utf-8")
+            (folder / "quizzes" / f"quiz-{quiz:02d}.yml").write_text(
+                quiz_text(quiz), encoding="utf-8"
+            )
             outline.append(f"  - quiz: quiz-{quiz:02d}\n")
     (folder / "course.yml").write_text(
         "slug: bench-course\nversion: 1.0.0\nkind: training\nlanguages: [mn, en]\n"
@@ -102,7 +110,10 @@ def main() -> None:
         root = Path(tmp)
         folder = write_course(root / "courses")
         os.environ["LMS_INSTANCE_PATH"] = str(root / "instance")
-        bodies = [p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in sorted((folder / "lessons").iterdir())]
+        bodies = [
+            p.read_text(encoding="utf-8").split("---\n", 2)[2]
+            for p in sorted((folder / "lessons").iterdir())
+        ]
 
         def plain_render() -> None:
             for body in bodies:
@@ -121,7 +132,9 @@ def main() -> None:
 
         cold_times, unchanged_times = [], []
         for attempt in range(args.repeats):
-            app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / f'bench{attempt}.db'}"})
+            app = create_app(
+                {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / f'bench{attempt}.db'}"}
+            )
             with app.app_context():
                 upgrade()
                 start = time.perf_counter()
@@ -146,9 +159,14 @@ def main() -> None:
     ]
     for name, seconds, target in rows:
         ratio = seconds / baseline
-        verdict = "" if target is None else ("  target ≤ %.1f× %s" % (target, "met" if ratio <= target else "MISSED"))
+        verdict = ""
+        if target is not None:
+            verdict = f"  target ≤ {target:.1f}× {'met' if ratio <= target else 'MISSED'}"
         print(f"{name:<32} {seconds * 1000:8.1f} ms  {ratio:5.2f}×{verdict}")
-    print(f"(best of {args.repeats}; spread of cold publish: {statistics.pstdev(cold_times) * 1000:.1f} ms)")
+    print(
+        f"(best of {args.repeats}; spread of cold publish: "
+        f"{statistics.pstdev(cold_times) * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

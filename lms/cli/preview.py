@@ -8,6 +8,7 @@ import click
 from werkzeug.serving import run_simple
 
 DEFAULT_PORT = 5001  # beside `lms serve` on 5000
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @click.command("preview")
@@ -21,10 +22,12 @@ DEFAULT_PORT = 5001  # beside `lms serve` on 5000
 )
 def preview_command(path: Path, port: int, host: str) -> None:
     """Serve the course folder PATH with every lesson and quiz, reloading on changes."""
-    from lms.preview import create_preview_app
+    from lms.preview import create_preview_app, refuse_foreign_hosts
 
     app = create_preview_app(path)
-    if host not in {"127.0.0.1", "localhost", "::1"}:
+    if host in LOOPBACK:
+        refuse_foreign_hosts(app)
+    else:
         click.echo(f"Warning: anyone who can reach {host} sees the course and its answer keys.")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Previewing {path} at http://{shown}:{port}/ (Ctrl+C stops).")

@@ -7,7 +7,9 @@ accounts, and the normal site never has these routes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, abort, request
 from flask.typing import ResponseReturnValue
@@ -55,3 +57,31 @@ def _never_cache(response: Response) -> Response:
     # Pages show the files as they are now; media may be revalidated (send_file sets no-cache).
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def refuse_foreign_hosts(app: Flask, hosts: Iterable[str] = LOCAL_HOSTS) -> None:
+    """Answer only requests addressed to ``hosts`` (ports aside), with 400 for any other.
+
+    Bound to 127.0.0.1 the preview is still reachable by a web page through a name that
+    resolves to 127.0.0.1 (DNS rebinding); checking the Host header stops that.
+    """
+    trusted = {host.lower() for host in hosts}
+    inner = app.wsgi_app
+
+    def guarded(environ: dict[str, Any], start_response: Any) -> Any:
+        if _host_name(environ.get("HTTP_HOST", "")) not in trusted:
+            refusal = Response("This preview answers only to 127.0.0.1.\n", 400)
+            return refusal(environ, start_response)
+        return inner(environ, start_response)
+
+    app.wsgi_app = guarded  # type: ignore[method-assign]
+
+
+def _host_name(host: str) -> str:
+    """``localhost:5001`` -> ``localhost``; ``[::1]:5001`` -> ``[::1]``."""
+    if host.startswith("["):
+        return host.partition("]")[0].lower() + "]"
+    return host.partition(":")[0].lower()

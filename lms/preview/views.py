@@ -25,12 +25,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from lms.courses.views import MEDIA_TYPES
-from lms.domain.courses import LessonText, Problem, Quiz
+from lms.domain.courses import DirectorySource, LessonText, Problem, Quiz
 from lms.domain.courses.rendering import render_lesson
 from lms.domain.courses.yaml_reader import SUPPORTED_LANGUAGES
 from lms.extensions import talisman
 from lms.preview.outline import neighbours, outline
-from lms.preview.question_display import QuizTexts, answer_key, display_question
 from lms.preview.workspace import (
     ChangeWatch,
     Workspace,
@@ -38,6 +37,7 @@ from lms.preview.workspace import (
     quiz_on_disk,
     read_workspace,
 )
+from lms.quiz.question_display import QuizTexts, answer_key, display_question
 
 bp = Blueprint("preview", __name__)
 
@@ -130,8 +130,7 @@ def course_file(path: str) -> ResponseReturnValue:
     media_type = MEDIA_TYPES.get(posixpath.splitext(path)[1].lower())
     if media_type is None:
         abort(404)  # quizzes (answer keys) and course.yml are not media
-    workspace = read_workspace(_folder())
-    if path not in workspace.source.list_files(path):  # no "..", hidden files or symlinks
+    if path not in DirectorySource(_folder()).list_files(path):  # no "..", hidden, symlinks
         abort(404)
     return send_file(_folder().resolve() / path, mimetype=media_type, conditional=True, max_age=0)
 

@@ -27,8 +27,8 @@ from lms.extensions import db
 from lms.learn.views import _course_or_404, _learning_enrolment
 from lms.models import QuizAttempt
 from lms.permissions import can_view_attempt
-from lms.preview.question_display import QuizTexts
 from lms.quiz.display import display_drawn, form_values, read_answer
+from lms.quiz.question_display import QuizTexts
 from lms.services import attempts as attempt_service
 from lms.services.course_urls import PublishedUrls
 from lms.services.progress import localised

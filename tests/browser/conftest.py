@@ -91,7 +91,8 @@ def assert_no_sideways_scroll(page: Any) -> None:
         """(width) => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > width + 1)
             .slice(0, 5)
-            .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)""",
+            .map(e => `${e.tagName.toLowerCase()}.${e.className}: `
+                + e.textContent.trim().slice(0, 40))""",
         width,
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (page.url, wide)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from lms.models import AuditEvent, User
+from lms.models import AuditEvent, Course, User
 from lms.services import accounts
+from lms.services.demo import bundled_course_folders
 
 
 @pytest.fixture
@@ -67,6 +68,12 @@ def test_grant_and_revoke_role_are_audited(runner, db):
 def test_demo_creates_one_account_per_role_once(runner, db, app):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
+    # Every bundled course is published, at its version in courses/<slug>/course.yml.
+    bundled = bundled_course_folders()
+    assert {f.name for f in bundled} >= {"intro-seminar", "job-coach-training"}
+    published = {c.slug: [v.version for v in c.versions] for c in db.session.query(Course)}
+    assert set(published) == {f.name for f in bundled}
+    assert all(len(versions) == 1 for versions in published.values())
     users = db.session.query(User).all()
     assert sorted(r for u in users for r in u.role_names) == [
         "admin",

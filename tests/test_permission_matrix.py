@@ -97,7 +97,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "auth.reset_password": ("GET", lambda _: {"token": "not-a-token"}, everyone(302)),
     "courses.course_file_view": (
         "GET",
-        lambda _: {"slug": "demo", "version": "1.0.0", "path": "assets/missing.svg"},
+        lambda _: {"slug": "demo", "key": "0123456789abcdef", "path": "assets/missing.svg"},
         everyone(404),  # public; existing files are tested in test_publishing
     ),
     "learn.catalog": ("GET", None, everyone(200)),

@@ -55,14 +55,19 @@ def test_assets_are_served_but_quizzes_never(app, db, client, tmp_path):
     folder = write_course(tmp_path, files)
     assert publishing.publish_path(folder).status == "published"
     html = db.session.query(LessonContent).filter_by(lesson_id="01-social-model", language="en")
-    assert 'src="/courses/demo/1.0.0/files/assets/five-stages.svg"' in html.one().html
-    svg = client.get("/courses/demo/1.0.0/files/assets/five-stages.svg")
+    key = db.session.query(CourseVersion).one().content_hash[:16]
+    base = f"/courses/demo/files/{key}"
+    assert f'src="{base}/assets/five-stages.svg"' in html.one().html
+    svg = client.get(f"{base}/assets/five-stages.svg")
     assert svg.status_code == 200
     assert svg.headers["Content-Type"] == "image/svg+xml"
     assert "sandbox" in svg.headers["Content-Security-Policy"]
-    assert client.get("/courses/demo/1.0.0/files/quizzes/final.yml").status_code == 404
-    assert client.get("/courses/demo/1.0.0/files/course.yml").status_code == 404
-    assert client.get("/courses/demo/9.9.9/files/assets/five-stages.svg").status_code == 404
+    assert client.get(f"{base}/quizzes/final.yml").status_code == 404
+    assert client.get(f"{base}/course.yml").status_code == 404
+    assert (
+        client.get("/courses/demo/files/0123456789abcdef/assets/five-stages.svg").status_code == 404
+    )
+    assert client.get("/courses/demo/files/%25/assets/five-stages.svg").status_code == 404
 
 
 def test_republishing_unchanged_content_creates_nothing(app, db, tmp_path):
@@ -104,14 +109,15 @@ def test_a_crash_mid_publish_leaves_the_previous_version_intact(app, db, tmp_pat
     publishing.publish_path(folder)
     write_course(tmp_path, _bump(valid_files(), "1.1.0", "\nNew section.\n"))
     calls = []
+    real = publishing.LessonContent
 
-    def crash(text, urls):
-        calls.append(text)
+    def crash(**fields):
+        calls.append(fields)
         if len(calls) == 3:
-            raise MemoryError("simulated crash while rendering")
-        return "<p>x</p>"
+            raise MemoryError("simulated crash while storing")
+        return real(**fields)
 
-    monkeypatch.setattr(publishing, "render_lesson", crash)
+    monkeypatch.setattr(publishing, "LessonContent", crash)
     with pytest.raises(MemoryError):
         publishing.publish_path(folder)
     assert [v.version for v in db.session.query(CourseVersion)] == ["1.0.0"]

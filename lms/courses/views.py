@@ -29,16 +29,16 @@ MEDIA_TYPES = {
 }
 
 
-@bp.get("/<slug>/<version>/files/<path:path>")
+@bp.get("/<slug>/files/<key>/<path:path>")
 @talisman(
     # An SVG opened on its own must not run anything.
     content_security_policy={"default-src": "'none'", "style-src": "'unsafe-inline'", "sandbox": ""}
 )
-def course_file_view(slug: str, version: str, path: str) -> ResponseReturnValue:
+def course_file_view(slug: str, key: str, path: str) -> ResponseReturnValue:
     media_type = MEDIA_TYPES.get(posixpath.splitext(path)[1].lower())
     if media_type is None:
         abort(404)
-    stored = course_file(slug, version, path)
+    stored = course_file(slug, key, path)
     if stored is None:
         abort(404)
     headers = {

@@ -60,7 +60,7 @@ def _quiz(attempt: QuizAttempt) -> Quiz:
 def _texts(attempt: QuizAttempt) -> QuizTexts:
     version = attempt.course_version
     return QuizTexts(
-        attempt.quiz_id, attempt.language, PublishedUrls(version.course.slug, version.version)
+        attempt.quiz_id, attempt.language, PublishedUrls(version.course.slug, version.content_hash)
     )
 
 

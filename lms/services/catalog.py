@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
+from lms.services.course_urls import ASSET_KEY_LENGTH
 
 
 def published_versions() -> list[dict[str, Any]]:
@@ -35,12 +36,19 @@ def published_versions() -> list[dict[str, Any]]:
     ]
 
 
-def course_file(slug: str, version: str, path: str) -> CourseFile | None:
+def course_file(slug: str, key: str, path: str) -> CourseFile | None:
+    """A stored file of the version whose content hash starts with `key` (see course_urls)."""
+    if len(key) != ASSET_KEY_LENGTH or not all(c in "0123456789abcdef" for c in key):
+        return None
     return db.session.execute(
         select(CourseFile)
         .join(CourseVersion)
         .join(Course)
-        .where(Course.slug == slug, CourseVersion.version == version, CourseFile.path == path)
+        .where(
+            Course.slug == slug,
+            CourseVersion.content_hash.startswith(key, autoescape=True),
+            CourseFile.path == path,
+        )
     ).scalar_one_or_none()
 
 

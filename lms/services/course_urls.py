@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+ASSET_KEY_LENGTH = 16
+
+
+def asset_key(content_hash: str) -> str:
+    """The part of a version's content hash that names its files in URLs."""
+    return content_hash[:ASSET_KEY_LENGTH]
+
 
 class PublishedUrls:
-    """Links inside a published lesson: pages by course slug, files by exact version."""
+    """Links inside published content: pages by course slug, files by the version's content.
 
-    def __init__(self, slug: str, version: str) -> None:
+    Files are addressed by content hash (not version number) so that lessons can be rendered
+    while the course is being checked, before its version is read, and cached forever.
+    """
+
+    def __init__(self, slug: str, content_hash: str) -> None:
         self.slug = slug
-        self.version = version
+        self.key = asset_key(content_hash)
 
     def lesson(self, lesson_id: str) -> str:
         return f"/learn/{self.slug}/lessons/{lesson_id}"
@@ -19,4 +30,4 @@ class PublishedUrls:
         return f"/learn/{self.slug}/quizzes/{quiz_id}"
 
     def asset(self, path: str) -> str:
-        return f"/courses/{self.slug}/{self.version}/files/{quote(path)}"
+        return f"/courses/{self.slug}/files/{self.key}/{quote(path)}"

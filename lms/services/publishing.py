@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.domain.courses import Course, CourseSource, Module, Problem, content_hash, load_course
-from lms.domain.courses.rendering import render_lesson
+from lms.domain.courses.rendering import link_resolver
 from lms.domain.courses.versions import parse_version
 from lms.extensions import db
 from lms.models import Course as CourseRow
@@ -63,7 +63,9 @@ def publish_source(
             f"{existing.course.slug} {existing.version} is already published with this content",
             course_version=existing,
         )
-    loaded = load_course(source)
+    urls = PublishedUrls(source.name, digest)
+    # Lessons are rendered once, while they are checked, with their final links.
+    loaded = load_course(source, lambda document: link_resolver(document, urls))
     if loaded.course is None:
         return PublishResult(
             "refused", slug=source.name, message="the course has errors", problems=loaded.problems
@@ -141,7 +143,6 @@ def _store(
         data = source.read_bytes(path)
         if data is not None:
             db.session.add(CourseFile(course_version=version, path=path, data=data))
-    urls = PublishedUrls(course.slug, course.version)
     position = 0
     for item in course.outline_items():
         if item.kind != "lesson":
@@ -158,7 +159,7 @@ def _store(
                     minutes=text.minutes,
                     summary=text.summary,
                     outcomes=list(text.outcomes),
-                    html=render_lesson(text, urls),
+                    html=text.html,
                 )
             )
     db.session.flush()

@@ -227,11 +227,65 @@ def structure_differences(main: dict[str, int], other: dict[str, int]) -> list[s
     return differences
 
 
-def render_and_scan(text: str, log: ProblemLog, line: int, *, inline: bool = False) -> Scan | None:
+def render_and_scan(
+    text: str,
+    log: ProblemLog,
+    line: int,
+    *,
+    inline: bool = False,
+    resolve_link: Callable[[str], str | None] | None = None,
+) -> Scan | None:
     """Render Markdown with the real renderer and scan the result; report a failure to render."""
+    rendered = render_scan_keep(text, log, line, inline=inline, resolve_link=resolve_link)
+    return rendered[0] if rendered else None
+
+
+def render_scan_keep(
+    text: str,
+    log: ProblemLog,
+    line: int,
+    *,
+    inline: bool = False,
+    resolve_link: Callable[[str], str | None] | None = None,
+) -> tuple[Scan, str] | None:
+    """Like `render_and_scan`, also returning the HTML, rendered with `resolve_link`.
+
+    The scan always reports the references as the author wrote them, so the checks are the
+    same whatever `resolve_link` makes of them; a reference it cannot resolve stays as written
+    (and is reported by the checks).
+    """
+    originals: dict[str, str] = {}
+
+    def recording(url: str) -> str | None:
+        resolved = resolve_link(url) if resolve_link else None
+        if resolved is None:
+            return url
+        originals[resolved] = url
+        return resolved
+
     try:
-        html = render_inline(text) if inline else render_markdown(text)
+        if inline:
+            html = render_inline(text, resolve_link=recording)
+        else:
+            html = render_markdown(text, resolve_link=recording)
     except Exception as error:  # noqa: BLE001 - a renderer failure is the author's to see
         log.error(line, f"the Markdown cannot be rendered ({type(error).__name__})")
         return None
-    return scan_html(html)
+    scan = scan_html(html)
+    if originals:
+        _restore_references(scan, originals)
+    return scan, html
+
+
+def _restore_references(scan: Scan, originals: dict[str, str]) -> None:
+    def original(url: str | None) -> str | None:
+        if url is None:
+            return None
+        path, hash_sign, fragment = url.partition("#")
+        return originals.get(path, path) + hash_sign + fragment if path else url
+
+    scan.links = [original(link) or "" for link in scan.links]
+    scan.images = [(original(src), alt) for src, alt in scan.images]
+    for video in scan.videos:
+        video.urls = [(what, original(url) or "") for what, url in video.urls]
+        video.captions = [(lang, original(src)) for lang, src in video.captions]

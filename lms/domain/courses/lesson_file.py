@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from lms.domain.courses.content import (
     MAX_SENTENCE_WORDS,
@@ -10,7 +11,7 @@ from lms.domain.courses.content import (
     Scan,
     line_finder,
     long_sentences,
-    render_and_scan,
+    render_scan_keep,
 )
 from lms.domain.courses.model import LessonText
 from lms.domain.courses.problems import Problem, ProblemLog
@@ -51,8 +52,13 @@ def read_lesson(
     language: str,
     files: set[str],
     problems: list[Problem],
+    resolve_link: Callable[[str], str | None] | None = None,
 ) -> LessonRead | None:
-    """Read and check one lesson file; None if it is too broken to use."""
+    """Read and check one lesson file; None if it is too broken to use.
+
+    The body is rendered once, with `resolve_link` (see `lms.domain.courses.rendering`), and
+    kept as the lesson's ``html``.
+    """
     log = ProblemLog(problems, display_path)
     parts = split_front_matter(text)
     if parts is None:
@@ -93,8 +99,9 @@ def read_lesson(
             f"a sentence of {words} words; keep sentences to {MAX_SENTENCE_WORDS} words or fewer "
             "(plain language)",
         )
-    scan = render_and_scan(body, log, body_line)
-    if scan is None:
+    rendered = render_scan_keep(body, log, body_line, resolve_link=resolve_link)
+    if rendered is None:
         return None
+    scan, html = rendered
     ReferenceChecker(rel_path, files, log, line_finder(body, body_line)).check(scan, language)
-    return LessonRead(lesson, scan)
+    return LessonRead(replace(lesson, html=html), scan)

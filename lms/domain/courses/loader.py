@@ -7,6 +7,7 @@ and line. Rendering for publication is not done here; the Markdown is rendered o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from lms.domain.courses.quiz_file import QuizReader
 from lms.domain.courses.source import CourseSource, DirectorySource
 from lms.domain.courses.values import Reader
 from lms.domain.courses.yaml_reader import SUPPORTED_LANGUAGES, parse_yaml
+
+LinkResolverFactory = Callable[[str], Callable[[str], str | None]]
+"""Given a document's course-relative path, the resolver for the relative links inside it."""
 
 MAX_FILE_BYTES = 1024 * 1024  # course.yml, lessons and quizzes; assets are not read
 
@@ -47,12 +51,17 @@ class LoadResult:
         return [p for p in self.problems if not p.is_error]
 
 
-def load_course(source: CourseSource) -> LoadResult:
-    """Read and check the course in ``source``; never raises."""
+def load_course(source: CourseSource, links: LinkResolverFactory | None = None) -> LoadResult:
+    """Read and check the course in ``source``; never raises.
+
+    Every lesson body is rendered once, while it is checked; ``links(document)`` gives the
+    resolver for relative links in that document (default: they stay relative). The HTML is
+    in each `LessonText.html`.
+    """
     problems: list[Problem] = []
     course: Course | None = None
     try:
-        course = _CourseLoader(source, problems).load()
+        course = _CourseLoader(source, problems, links).load()
     except Exception as error:  # noqa: BLE001 - the contract is "problems, never exceptions"
         problems.append(
             Problem(
@@ -103,9 +112,15 @@ def _holds_courses(path: Path) -> bool:
 
 
 class _CourseLoader:
-    def __init__(self, source: CourseSource, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        source: CourseSource,
+        problems: list[Problem],
+        links: LinkResolverFactory | None = None,
+    ) -> None:
         self.source = source
         self.problems = problems
+        self.links = links
         self.files = set(source.list_files(""))
 
     def log(self, rel: str) -> ProblemLog:
@@ -192,7 +207,13 @@ class _CourseLoader:
                 text = self.read_text(rel) if rel in self.files else None
                 errors_before = self.error_count()
                 read = text and read_lesson(
-                    rel, self.source.display_path(rel), text, lang, self.files, self.problems
+                    rel,
+                    self.source.display_path(rel),
+                    text,
+                    lang,
+                    self.files,
+                    self.problems,
+                    self.links(rel) if self.links else None,
                 )
                 if read and self.error_count() == errors_before:  # compare only sound files
                     reads[lang] = read

@@ -66,6 +66,7 @@ class LessonText:
     body: str  # Markdown, rendered by lms.domain.render.render_markdown when published
     source_path: str  # relative to the course folder, e.g. "lessons/01-intro.en.md"
     body_line: int  # line of the file where ``body`` starts
+    html: str = ""  # the body rendered once by the loader (links resolved as it was asked)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.domain.courses import Quiz
 from lms.domain.quiz import (
     Accommodation,
     AttemptHistory,
+    AttemptResult,
     AttemptState,
     StartDecision,
     deadline,
@@ -241,16 +242,7 @@ def _grade(attempt: QuizAttempt, now: datetime) -> None:
             max_score=result.max_score,
             percent=result.percent,
             passed=result.passed,
-            results=[
-                {
-                    "question": r.question_id,
-                    "points": r.points,
-                    "max_points": r.max_points,
-                    "correct": r.correct,
-                    "answered": r.answered,
-                }
-                for r in result.results
-            ],
+            results=results_json(result),
         )
     ).rowcount
     if moved:
@@ -274,16 +266,18 @@ def _grade(attempt: QuizAttempt, now: datetime) -> None:
             refresh_completion(attempt.enrolment)
 
 
-def count_graded(enrolment: Enrolment, quiz_id: str) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(QuizAttempt)
-        .where(
-            QuizAttempt.enrolment_id == enrolment.id,
-            QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.state == GRADED,
-        )
-    ).scalar_one()
+def results_json(result: AttemptResult) -> list[dict[str, Any]]:
+    """Per-question results as stored with the attempt (what result pages show)."""
+    return [
+        {
+            "question": r.question_id,
+            "points": r.points,
+            "max_points": r.max_points,
+            "correct": r.correct,
+            "answered": r.answered,
+        }
+        for r in result.results
+    ]
 
 
 def _iso(value: datetime | None) -> str | None:

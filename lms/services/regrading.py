@@ -10,7 +10,7 @@ from lms.domain.quiz import RegradeChange, StoredAttempt, drawn_from_json, regra
 from lms.extensions import db
 from lms.models import Enrolment, QuizAttempt
 from lms.services import audit
-from lms.services.attempts import GRADED, saved_answers
+from lms.services.attempts import GRADED, results_json, saved_answers
 from lms.services.course_store import find_course, latest_patch, parsed_course
 
 
@@ -70,16 +70,7 @@ def apply(changes: list[PlannedChange]) -> None:
         attempt.max_score = result.max_score
         attempt.percent = result.percent
         attempt.passed = result.passed
-        attempt.results = [
-            {
-                "question": r.question_id,
-                "points": r.points,
-                "max_points": r.max_points,
-                "correct": r.correct,
-                "answered": r.answered,
-            }
-            for r in result.results
-        ]
+        attempt.results = results_json(result)
         audit.record(
             None,
             "attempt.regrade",

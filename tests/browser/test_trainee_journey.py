@@ -175,3 +175,32 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     assert page.get_by_text(text["passed"], exact=True).is_visible()
     check_page(page)
     context.close()
+
+
+def test_answers_save_themselves_with_javascript(page, live_server, live_app, tmp_path):
+    from tests.factories import publish_demo_course
+
+    with live_app.app_context():
+        publish_demo_course(tmp_path)
+        make_user(email="auto@example.mn")
+    page.goto(live_server + "/account/login")
+    page.fill("#email", "auto@example.mn")
+    page.fill("#password", DEFAULT_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_server + "/courses/demo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Элсэх").click()
+    page.goto(live_server + "/learn/demo/quizzes/check-1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Шалгалтыг эхлүүлэх").click()
+    page.locator("fieldset.question input").first.check()
+    page.get_by_role("status").filter(has_text="Хадгалсан").wait_for()
+    with live_app.app_context():
+        attempt = db.session.query(QuizAttempt).one()
+        assert attempt.seq == 1
+        assert len(attempt_service.saved_answers(attempt)) == 1
+    # The page's sequence token followed the background save: pressing Next saves again.
+    with page.expect_navigation():
+        page.locator(".quiz-nav button").first.click()
+    assert "хуучирсан" not in page.content()

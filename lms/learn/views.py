@@ -60,7 +60,7 @@ def course(slug: str) -> ResponseReturnValue:
         assert enrolment is not None  # noqa: S101
         enrolments.follow_patch_releases(enrolment)
         sections = progress.outline(enrolment, _language())
-        next_entry = progress.next_step(sections)
+        next_entry = progress.next_step(sections, enrolment.last_lesson_id)
     return render_template(
         "learn/course.html",
         entry=entry,
@@ -150,11 +150,16 @@ def dashboard() -> ResponseReturnValue:
     ).scalars()
     cards = []
     for enrolment in rows:
-        sections = None
+        sections = next_entry = None
+        results: dict[str, object] = {}
         if can_learn_in(current_user, enrolment):
             enrolments.follow_patch_releases(enrolment)
             sections = progress.outline(enrolment, _language())
-        cards.append((enrolment, sections))
+            next_entry = progress.next_step(sections, enrolment.last_lesson_id)
+            results = progress.quiz_results(enrolment)
+        cards.append(
+            {"enrolment": enrolment, "sections": sections, "next": next_entry, "results": results}
+        )
     return render_template("learn/dashboard.html", cards=cards)
 
 

@@ -29,6 +29,7 @@ from lms.domain.quiz import (
     grade_attempt,
     is_expired,
     may_start,
+    move,
 )
 from lms.extensions import db
 from lms.models import Accommodation as AccommodationRow
@@ -38,9 +39,12 @@ from lms.services import audit
 from lms.services.course_store import parsed_course
 
 IN_PROGRESS = AttemptState.IN_PROGRESS.value
-SUBMITTED = AttemptState.SUBMITTED.value
-EXPIRED = AttemptState.EXPIRED.value
-GRADED = AttemptState.GRADED.value
+# Each conditional UPDATE below performs one transition of the domain's state machine;
+# `move` refuses any transition it does not allow.
+SUBMITTED = move(AttemptState.IN_PROGRESS, AttemptState.SUBMITTED).value
+EXPIRED = move(AttemptState.IN_PROGRESS, AttemptState.EXPIRED).value
+GRADED = move(AttemptState.SUBMITTED, AttemptState.GRADED).value
+move(AttemptState.EXPIRED, AttemptState.GRADED)  # expired attempts are graded too
 SaveOutcome = Literal["saved", "stale", "closed"]
 
 

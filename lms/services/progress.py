@@ -108,13 +108,30 @@ def outline(enrolment: Enrolment, language: str) -> list[OutlineSection]:
     return sections
 
 
-def next_step(sections: list[OutlineSection]) -> OutlineEntry | None:
-    """The first lesson or quiz not yet done, in outline order."""
-    for section in sections:
-        for entry in section.entries:
-            if not entry.done:
-                return entry
-    return None
+def next_step(
+    sections: list[OutlineSection], last_lesson_id: str | None = None
+) -> OutlineEntry | None:
+    """Where to resume: the lesson last opened if it is not done, else the first item not done."""
+    entries = [entry for section in sections for entry in section.entries]
+    for entry in entries:
+        if entry.kind == "lesson" and entry.id == last_lesson_id and not entry.done:
+            return entry
+    return next((entry for entry in entries if not entry.done), None)
+
+
+def quiz_results(enrolment: Enrolment) -> dict[str, QuizAttempt]:
+    """The attempt that counts for each quiz tried: the best graded one."""
+    from lms.domain.quiz import best_result
+
+    graded = db.session.execute(
+        select(QuizAttempt).where(
+            QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.state == "graded"
+        )
+    ).scalars()
+    by_quiz: dict[str, list[QuizAttempt]] = {}
+    for attempt in graded:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    return {quiz_id: best for quiz_id, rows in by_quiz.items() if (best := best_result(rows))}
 
 
 def neighbours(

@@ -149,6 +149,7 @@ def test_submit_grades_once_and_shows_feedback(client, enrolled, db):
     assert db.session.query(AuditEvent).filter_by(action="attempt.grade").count() == 1
     result = client.get(f"/attempts/{attempt.id}")
     assert "100%" in result.text
+    assert f'href="/attempts/{attempt.id}"' in client.get("/my").text  # on the dashboard
     # Saving after submission changes nothing.
     client.post(f"/attempts/{attempt.id}/questions/1", data={"q1": "x", "seq": str(attempt.seq)})
     assert db.session.query(AuditEvent).filter_by(action="attempt.grade").count() == 1

@@ -25,11 +25,11 @@ def _language() -> str:
     return str(get_locale() or "mn")
 
 
-def _course_or_404(slug: str) -> Course:
+def course_or_404(slug: str) -> Course:
     return find_course(slug) or abort(404)
 
 
-def _learning_enrolment(course: Course) -> Enrolment:
+def learning_enrolment(course: Course) -> Enrolment:
     """The signed-in trainee's enrolment that gives access to the course content, or 403."""
     enrolment = enrolments.enrolment_for(current_user, course)
     if not can_learn_in(current_user, enrolment):
@@ -49,7 +49,7 @@ def catalog() -> ResponseReturnValue:
 
 @bp.get("/courses/<slug>")
 def course(slug: str) -> ResponseReturnValue:
-    course = _course_or_404(slug)
+    course = course_or_404(slug)
     user = current_user if current_user.is_authenticated else None
     entry = next((e for e in catalog_entries(user, _language()) if e.slug == slug), None)
     if entry is None:
@@ -74,7 +74,7 @@ def course(slug: str) -> ResponseReturnValue:
 @bp.post("/courses/<slug>/enrol")
 @login_required
 def enrol(slug: str) -> ResponseReturnValue:
-    course = _course_or_404(slug)
+    course = course_or_404(slug)
     form = EnrolForm()
     if not form.validate_on_submit():
         abort(400)
@@ -94,8 +94,8 @@ def enrol(slug: str) -> ResponseReturnValue:
 @bp.get("/learn/<slug>/lessons/<lesson_id>")
 @login_required
 def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
-    course = _course_or_404(slug)
-    enrolment = _learning_enrolment(course)
+    course = course_or_404(slug)
+    enrolment = learning_enrolment(course)
     rows = {
         row.language: row
         for row in db.session.execute(
@@ -130,8 +130,8 @@ def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
 @bp.post("/learn/<slug>/lessons/<lesson_id>/complete")
 @login_required
 def complete_lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
-    course = _course_or_404(slug)
-    enrolment = _learning_enrolment(course)
+    course = course_or_404(slug)
+    enrolment = learning_enrolment(course)
     if CompleteLessonForm().validate_on_submit():
         known = {e.id for s in progress.outline(enrolment, "mn") for e in s.entries}
         if lesson_id not in known:

@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from lms.domain.courses import Quiz
 from lms.domain.quiz import drawn_from_json, feedback_visible, is_answered
 from lms.extensions import db
-from lms.learn.views import _course_or_404, _learning_enrolment
+from lms.learn.views import course_or_404, learning_enrolment
 from lms.models import QuizAttempt
 from lms.permissions import can_view_attempt
 from lms.quiz.display import display_drawn, form_values, read_answer
@@ -67,7 +67,7 @@ def _texts(attempt: QuizAttempt) -> QuizTexts:
 @bp.get("/learn/<slug>/quizzes/<quiz_id>")
 @login_required
 def overview(slug: str, quiz_id: str) -> ResponseReturnValue:
-    enrolment = _learning_enrolment(_course_or_404(slug))
+    enrolment = learning_enrolment(course_or_404(slug))
     quiz = attempt_service.quiz_of(enrolment, quiz_id) or abort(404)
     attempts = attempt_service.attempts_of(enrolment, quiz_id)
     for attempt in attempts:
@@ -97,7 +97,7 @@ def overview(slug: str, quiz_id: str) -> ResponseReturnValue:
 @bp.post("/learn/<slug>/quizzes/<quiz_id>/start")
 @login_required
 def start(slug: str, quiz_id: str) -> ResponseReturnValue:
-    enrolment = _learning_enrolment(_course_or_404(slug))
+    enrolment = learning_enrolment(course_or_404(slug))
     quiz = attempt_service.quiz_of(enrolment, quiz_id) or abort(404)
     result = attempt_service.start(enrolment, quiz, str(get_locale()))
     if result.attempt is None:

@@ -8,9 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms.domain.courses import Prerequisite
+from lms.domain.enrolment import unmet_prerequisites
 from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
+from lms.services.course_store import latest_version
 from lms.services.course_urls import ASSET_KEY_LENGTH
+from lms.services.enrolment import learner_record
+from lms.services.progress import localised
 
 
 def published_versions() -> list[dict[str, Any]]:
@@ -80,12 +85,6 @@ class CatalogEntry:
 
 def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
     """Every published course at its newest version, with what the visitor needs to know."""
-    from lms.domain.courses import Prerequisite
-    from lms.domain.enrolment import unmet_prerequisites
-    from lms.services.course_store import latest_version
-    from lms.services.enrolment import learner_record
-    from lms.services.progress import localised
-
     courses = db.session.execute(
         select(Course).options(selectinload(Course.versions)).order_by(Course.slug)
     ).scalars()

@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
     from lms.learn.views import bp as learn_bp
     from lms.main.errors import register_error_handlers
@@ -67,7 +68,16 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz.views import bp as quiz_bp
     from lms.trainer.views import bp as trainer_bp
 
-    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, courses_bp, trainer_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        learn_bp,
+        quiz_bp,
+        certificates_bp,
+        courses_bp,
+        trainer_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

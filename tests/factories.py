@@ -68,3 +68,16 @@ def publish_demo_course(
     result = publishing.publish_path(folder)
     assert result.status in ("published", "unchanged"), (result.message, result.problems)
     return result.course_version.course
+
+
+def issue_demo_credential(root: Path, holder: Any = None) -> Any:
+    """A credential of the demo course for `holder` (issued directly, for routes and pages)."""
+    from lms.services import credentials, trainer_tools
+    from lms.services import enrolment as enrolments
+
+    course = publish_demo_course(root)
+    holder = holder or make_user()
+    trainer = make_user(roles=("trainer",))
+    cohort = trainer_tools.create_cohort(course, "Дархан 2027", trainer)
+    enrolment = enrolments.enrol(holder, course, key=cohort.enrolment_key).enrolment
+    return credentials.issue(enrolment, trainer)

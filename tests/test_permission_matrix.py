@@ -13,7 +13,8 @@ import pytest
 
 from lms.services import attempts as attempt_service
 from lms.services import enrolment as enrolments
-from tests.factories import make_user, publish_demo_course
+from lms.services import trainer_tools
+from tests.factories import issue_demo_credential, make_user, publish_demo_course
 
 LOGIN = "login"
 ROLES = ("anonymous", "trainee", "trainer", "reviewer", "admin")
@@ -44,6 +45,26 @@ def _someone_elses_attempt(tmp_path: Any, **extra: Any) -> dict[str, Any]:
     quiz = attempt_service.quiz_of(enrolment, "final")
     attempt = attempt_service.start(enrolment, quiz, "mn").attempt
     return {"attempt_id": attempt.id, **extra}
+
+
+def _credential(tmp_path: Any) -> dict[str, Any]:
+    return {"number": issue_demo_credential(tmp_path).number}
+
+
+def _trainee_enrolment(tmp_path: Any) -> dict[str, Any]:
+    return {"enrolment_id": issue_demo_credential(tmp_path).enrolment_id}
+
+
+def _cohort(tmp_path: Any) -> dict[str, Any]:
+    return {"cohort_id": issue_demo_credential(tmp_path).enrolment.cohort_id}
+
+
+def _session(tmp_path: Any) -> dict[str, Any]:
+    from datetime import date
+
+    cohort = issue_demo_credential(tmp_path).enrolment.cohort
+    trainer = make_user(roles=("trainer",))
+    return {"session_id": trainer_tools.add_session(cohort, date(2027, 1, 5), "", trainer).id}
 
 
 def _request(tmp_path: Any) -> dict[str, Any]:
@@ -121,6 +142,20 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "trainer.decide": ("POST", _request, trainers(302)),
     "trainer.create_cohort": ("POST", None, trainers(302)),
     "trainer.accommodation": ("POST", None, trainers(302)),
+    "certificates.certificate": ("GET", _credential, enrolled_only(404)),
+    "certificates.certificate_pdf": ("GET", _credential, enrolled_only(404)),
+    "certificates.credential_jwt": ("GET", _credential, enrolled_only(404)),
+    "certificates.verify": ("GET", _credential, everyone(200)),
+    "certificates.api_credential": ("GET", _credential, everyone(200)),
+    "certificates.jwks": ("GET", None, everyone(200)),
+    "certificates.status_list": ("GET", lambda _: {"purpose": "revocation"}, everyone(200)),
+    "certificates.issuer": ("GET", None, everyone(200)),
+    "trainer.trainee": ("GET", _trainee_enrolment, trainers(200)),
+    "trainer.sign_off": ("POST", _trainee_enrolment, trainers(302)),
+    "trainer.approve_credential": ("POST", _trainee_enrolment, trainers(302)),
+    "trainer.attendance": ("GET", _cohort, trainers(200)),
+    "trainer.mark_attendance": ("POST", _session, trainers(302)),
+    "admin.credential": ("GET", _credential, only_admin(200)),
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
 }

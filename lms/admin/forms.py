@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField
+from wtforms import SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,3 +26,29 @@ class RolesForm(FlaskForm):
         validate_choice=True,
     )
     submit = SubmitField(_l("Save roles"))
+
+
+class CredentialStatusForm(FlaskForm):
+    action = SelectField(
+        _l("Change"),
+        choices=[
+            SelectChoice("suspend", _l("Suspend")),
+            SelectChoice("reinstate", _l("Reinstate")),
+            SelectChoice("revoke", _l("Revoke")),
+        ],
+    )
+    reason = SelectField(
+        _l("Reason"),
+        choices=[
+            SelectChoice("fraud", _l("Fraud")),
+            SelectChoice("issued_in_error", _l("Issued in error")),
+            SelectChoice("misconduct", _l("Misconduct")),
+            SelectChoice("holder_request", _l("At the holder's request")),
+            SelectChoice("other", _l("Other")),
+        ],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[DataRequired(message=_l("Explain the change.")), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Apply"))

@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from lms.admin.forms import ROLE_LABELS, RolesForm
+from lms.admin.forms import ROLE_LABELS, CredentialStatusForm, RolesForm
+from lms.certificates.views import public_facts
+from lms.domain.credentials import IllegalTransition
 from lms.domain.roles import ADMIN
 from lms.extensions import db
 from lms.models import User
 from lms.permissions import require_role
-from lms.services import accounts
+from lms.services import accounts, credentials
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,3 +54,26 @@ def user_roles(user_id: int) -> ResponseReturnValue:
             flash(_("Roles saved for %(name)s.", name=user.name), "success")
         return redirect(url_for("admin.user_roles", user_id=user.id))
     return render_template("admin/user_roles.html", user=user, form=form)
+
+
+@bp.route("/credentials/<number>", methods=["GET", "POST"])
+@require_role(ADMIN)
+def credential(number: str) -> ResponseReturnValue:
+    found = credentials.find(number) or abort(404)
+    form = CredentialStatusForm()
+    if form.validate_on_submit():
+        try:
+            credentials.change_status(
+                found, form.action.data or "", current_user, form.reason.data or "", form.note.data
+            )
+        except IllegalTransition:
+            flash(_("This change is not possible from the credential's current status."), "error")
+        else:
+            flash(_("Status changed."), "success")
+        return redirect(url_for("admin.credential", number=found.number))
+    return render_template(
+        "admin/credential.html",
+        credential=found,
+        facts=public_facts(found, credentials.today()),
+        form=form,
+    )

@@ -13,8 +13,8 @@ from lms.extensions import db
 from lms.learn.forms import CompleteLessonForm, EnrolForm
 from lms.models import Course, Enrolment, LessonContent
 from lms.permissions import can_learn_in
+from lms.services import credentials, progress
 from lms.services import enrolment as enrolments
-from lms.services import progress
 from lms.services.catalog import catalog_entries
 from lms.services.course_store import find_course
 
@@ -150,16 +150,18 @@ def dashboard() -> ResponseReturnValue:
     ).scalars()
     cards = []
     for enrolment in rows:
-        sections = next_entry = None
-        results: dict[str, object] = {}
+        card: dict[str, object] = {"enrolment": enrolment, "sections": None}
         if can_learn_in(current_user, enrolment):
             enrolments.follow_patch_releases(enrolment)
             sections = progress.outline(enrolment, _language())
-            next_entry = progress.next_step(sections, enrolment.last_lesson_id)
-            results = progress.quiz_results(enrolment)
-        cards.append(
-            {"enrolment": enrolment, "sections": sections, "next": next_entry, "results": results}
-        )
+            card.update(
+                sections=sections,
+                next=progress.next_step(sections, enrolment.last_lesson_id),
+                results=progress.quiz_results(enrolment),
+                decision=credentials.decision(enrolment),
+                credential=credentials.current_credential(enrolment),
+            )
+        cards.append(card)
     return render_template("learn/dashboard.html", cards=cards)
 
 

@@ -1,6 +1,13 @@
 """Database models. Import every model here so Alembic sees the whole metadata."""
 
 from lms.models.audit import AuditEvent
+from lms.models.certification import (
+    AttendanceMark,
+    AttendanceSession,
+    Credential,
+    PracticumRecord,
+    SigningKey,
+)
 from lms.models.course import Course, CourseFile, CourseVersion, LessonContent
 from lms.models.learning import (
     Accommodation,
@@ -15,15 +22,20 @@ from lms.models.user import RoleGrant, User
 __all__ = [
     "Accommodation",
     "AttemptAnswer",
+    "AttendanceMark",
+    "AttendanceSession",
     "AuditEvent",
     "Cohort",
     "Course",
     "CourseFile",
     "CourseVersion",
+    "Credential",
     "Enrolment",
     "LessonContent",
     "LessonProgress",
+    "PracticumRecord",
     "QuizAttempt",
     "RoleGrant",
+    "SigningKey",
     "User",
 ]

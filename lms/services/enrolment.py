@@ -39,8 +39,11 @@ def learner_record(user: User) -> LearnerRecord:
         .join(Enrolment, Enrolment.course_id == Course.id)
         .where(Enrolment.user_id == user.id, Enrolment.state == COMPLETED)
     ).scalars()
-    # Credentials arrive with the certification issue; until then none is active.
-    return LearnerRecord(completed_courses=frozenset(completed), active_credentials=frozenset())
+    from lms.services.credentials import active_credential_slugs  # (they depend on us)
+
+    return LearnerRecord(
+        completed_courses=frozenset(completed), active_credentials=active_credential_slugs(user)
+    )
 
 
 def enrolment_for(user: User, course: Course) -> Enrolment | None:
@@ -62,7 +65,9 @@ def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
     if unmet:
         return EnrolResult("unmet", unmet=unmet)
     cohort = None
-    if parsed.enrolment == "key":
+    if parsed.enrolment == "key" or (key or "").strip():
+        # A key is required for `key` courses and optional elsewhere: it joins the trainee to
+        # the cohort whose attendance their trainer records.
         cohort = _cohort_for_key(course, key or "")
         if cohort is None:
             return EnrolResult("bad_key")

@@ -60,9 +60,14 @@ def complete_lesson(enrolment: Enrolment, lesson_id: str) -> None:
 
 
 def refresh_completion(enrolment: Enrolment) -> bool:
-    return enrolments.update_completion(
+    """Re-check course work and certification after progress; issues a credential if due."""
+    from lms.services.credentials import maybe_issue
+
+    completed = enrolments.update_completion(
         enrolment, completed_lessons(enrolment), passed_quizzes(enrolment)
     )
+    maybe_issue(enrolment)
+    return completed
 
 
 def lesson_titles(enrolment: Enrolment, language: str) -> dict[str, LessonContent]:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Accommodation, Cohort, Course, Enrolment, User
+from lms.models import (
+    Accommodation,
+    AttendanceMark,
+    AttendanceSession,
+    Cohort,
+    Course,
+    Enrolment,
+    PracticumRecord,
+    User,
+)
 from lms.models.types import utcnow
 from lms.services import audit
 from lms.services.course_store import latest_version
@@ -76,3 +86,130 @@ def accommodations() -> list[tuple[Accommodation, User]]:
         select(Accommodation, User).join(User, User.id == Accommodation.user_id).order_by(User.name)
     )
     return [(accommodation, user) for accommodation, user in rows]
+
+
+class SignOffRefused(PermissionError):
+    """The actor may not sign off this practicum (shown to the trainer)."""
+
+
+def may_sign_off(actor: User, enrolment: Enrolment) -> str | None:
+    """None when `actor` may sign off `enrolment`'s practicum, else why not."""
+    from flask import current_app
+
+    from lms.services.credentials import holds_grant
+
+    if enrolment.user_id == actor.id:
+        return "own"
+    if not actor.has_role("trainer"):
+        return "role"
+    if current_app.config["LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL"] and not holds_grant(
+        actor, "sign-off-practicum"
+    ):
+        return "credential"
+    return None
+
+
+def record_practicum(
+    enrolment: Enrolment,
+    actor: User,
+    *,
+    competency_id: str | None,
+    hours: float,
+    observed_on: date,
+    supervisor_name: str = "",
+    notes: str = "",
+) -> PracticumRecord:
+    """Record observed hours and/or sign off a competency; audited; may issue; commits."""
+    refusal = may_sign_off(actor, enrolment)
+    if refusal:
+        raise SignOffRefused(refusal)
+    record = PracticumRecord(
+        enrolment_id=enrolment.id,
+        competency_id=competency_id or None,
+        hours=hours,
+        observed_on=observed_on,
+        signed_by_id=actor.id,
+        supervisor_name=supervisor_name.strip(),
+        notes=notes.strip(),
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(
+        actor,
+        "practicum.sign_off" if competency_id else "practicum.hours",
+        "enrolment",
+        enrolment.id,
+        {
+            "competency": competency_id,
+            "hours": hours,
+            "observed_on": observed_on.isoformat(),
+            "supervisor": record.supervisor_name,
+        },
+    )
+    db.session.commit()
+    from lms.services.credentials import maybe_issue
+
+    maybe_issue(enrolment)
+    return record
+
+
+def add_session(cohort: Cohort, held_on: date, title: str, actor: User) -> AttendanceSession:
+    session = AttendanceSession(
+        cohort_id=cohort.id, held_on=held_on, title=title.strip(), created_by_id=actor.id
+    )
+    db.session.add(session)
+    db.session.flush()
+    audit.record(actor, "attendance.session", "cohort", cohort.id, {"held_on": held_on.isoformat()})
+    db.session.commit()
+    return session
+
+
+def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.state.in_(("active", "completed")))
+            .order_by(Enrolment.id)
+        ).scalars()
+    )
+
+
+def mark_attendance(session: AttendanceSession, present: set[int], actor: User) -> None:
+    """Set who was present (user ids) among the cohort's trainees; audited; may issue."""
+    from lms.services.credentials import maybe_issue
+
+    enrolled = cohort_enrolments(session.cohort)
+    marks = {
+        mark.user_id: mark
+        for mark in db.session.execute(
+            select(AttendanceMark).where(AttendanceMark.session_id == session.id)
+        ).scalars()
+    }
+    for enrolment in enrolled:
+        mark = marks.get(enrolment.user_id)
+        if mark is None:
+            mark = AttendanceMark(session_id=session.id, user_id=enrolment.user_id)
+            db.session.add(mark)
+        mark.present = enrolment.user_id in present
+        mark.marked_by_id = actor.id
+        mark.marked_at = utcnow()
+    audit.record(
+        actor,
+        "attendance.mark",
+        "attendance_session",
+        session.id,
+        {"present": sorted(present & {e.user_id for e in enrolled})},
+    )
+    db.session.commit()
+    for enrolment in enrolled:
+        maybe_issue(enrolment)
+
+
+def present_user_ids(session: AttendanceSession) -> set[int]:
+    return set(
+        db.session.execute(
+            select(AttendanceMark.user_id).where(
+                AttendanceMark.session_id == session.id, AttendanceMark.present.is_(True)
+            )
+        ).scalars()
+    )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, EmailField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 
@@ -40,3 +49,27 @@ class AccommodationForm(FlaskForm):
     )
     no_time_limit = BooleanField(_l("No time limit at all"))
     submit = SubmitField(_l("Save accommodation"))
+
+
+class PracticumForm(FlaskForm):
+    competency = SelectField(_l("Competency signed off"), validate_choice=True)
+    hours = DecimalField(
+        _l("Supervised hours observed"),
+        places=1,
+        default=0,
+        validators=[NumberRange(min=0, max=200, message=_l("Use a number from 0 to 200."))],
+    )
+    observed_on = DateField(
+        _l("Date of observation"), validators=[DataRequired(message=_l("Enter the date."))]
+    )
+    supervisor_name = StringField(
+        _l("Workplace supervisor (co-signer, optional)"), validators=[Optional(), Length(max=200)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record and sign"))
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date."))])
+    title = StringField(_l("Session title (optional)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add session"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,13 +14,19 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.domain.roles import ADMIN, TRAINER
 from lms.extensions import db
-from lms.models import Cohort, Course, Enrolment
+from lms.models import AttendanceSession, Cohort, Course, Enrolment, PracticumRecord
 from lms.permissions import require_role
-from lms.services import accounts, trainer_tools
+from lms.services import accounts, credentials, trainer_tools
 from lms.services import enrolment as enrolments
-from lms.services.course_store import latest_version
+from lms.services.course_store import latest_version, parsed_course
 from lms.services.progress import localised
-from lms.trainer.forms import AccommodationForm, CohortForm, DecisionForm
+from lms.trainer.forms import (
+    AccommodationForm,
+    CohortForm,
+    DecisionForm,
+    PracticumForm,
+    SessionForm,
+)
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
@@ -27,10 +35,21 @@ bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 @require_role(TRAINER, ADMIN)
 def home() -> ResponseReturnValue:
     cohorts = db.session.execute(select(Cohort).order_by(Cohort.id.desc())).scalars().all()
+    trainees = (
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.state.in_(("active", "completed")))
+            .order_by(Enrolment.id.desc())
+            .limit(200)
+        )
+        .scalars()
+        .all()
+    )
     return render_template(
         "trainer/home.html",
         requests=trainer_tools.pending_requests(),
         cohorts=cohorts,
+        trainees=trainees,
         accommodations=trainer_tools.accommodations(),
         decision_form=DecisionForm(),
         cohort_form=_cohort_form(),
@@ -98,3 +117,120 @@ def accommodation() -> ResponseReturnValue:
     else:
         flash(_("Check the accommodation: the multiplier must be from 1 to 5."), "error")
     return redirect(url_for("trainer.home"))
+
+
+@bp.get("/enrolments/<int:enrolment_id>")
+@require_role(TRAINER, ADMIN)
+def trainee(enrolment_id: int) -> ResponseReturnValue:
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    course = parsed_course(enrolment.course_version)
+    signed, hours = credentials.practicum(enrolment)
+    records = (
+        db.session.execute(
+            select(PracticumRecord)
+            .where(PracticumRecord.enrolment_id == enrolment.id)
+            .order_by(PracticumRecord.observed_on, PracticumRecord.id)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "trainer/trainee.html",
+        enrolment=enrolment,
+        course=course,
+        signed=signed,
+        hours=hours,
+        records=records,
+        decision=credentials.decision(enrolment),
+        credential=credentials.current_credential(enrolment),
+        attendance=credentials.attendance(enrolment),
+        form=_practicum_form(course),
+        refusal=trainer_tools.may_sign_off(current_user, enrolment),
+    )
+
+
+def _practicum_form(course: Any) -> PracticumForm:
+    form = PracticumForm()
+    language = str(get_locale())
+    practicum = course.certification.requires.practicum
+    form.competency.choices = [SelectChoice("", _("None: hours only"))] + [
+        SelectChoice(c.id, localised(dict(c.title), language))
+        for c in (practicum.competencies if practicum else ())
+    ]
+    return form
+
+
+@bp.post("/enrolments/<int:enrolment_id>/practicum")
+@require_role(TRAINER, ADMIN)
+def sign_off(enrolment_id: int) -> ResponseReturnValue:
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    form = _practicum_form(parsed_course(enrolment.course_version))
+    if not form.validate_on_submit():
+        flash(_("Check the form: a date is needed, and hours from 0 to 200."), "error")
+    else:
+        try:
+            trainer_tools.record_practicum(
+                enrolment,
+                current_user,
+                competency_id=form.competency.data or None,
+                hours=float(form.hours.data or 0),
+                observed_on=form.observed_on.data,
+                supervisor_name=form.supervisor_name.data or "",
+                notes=form.notes.data or "",
+            )
+        except trainer_tools.SignOffRefused:
+            abort(403)
+        flash(_("Practicum record saved."), "success")
+    return redirect(url_for("trainer.trainee", enrolment_id=enrolment.id))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/issue")
+@require_role(TRAINER, ADMIN)
+def approve_credential(enrolment_id: int) -> ResponseReturnValue:
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    if enrolment.user_id == current_user.id:
+        abort(403)
+    verdict = credentials.decision(enrolment)
+    if verdict.eligible and credentials.current_credential(enrolment) is None:
+        credential = credentials.issue(enrolment, current_user)
+        flash(_("Credential %(number)s issued.", number=credential.number), "success")
+    else:
+        flash(_("The credential cannot be issued yet."), "error")
+    return redirect(url_for("trainer.trainee", enrolment_id=enrolment.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/attendance", methods=["GET", "POST"])
+@require_role(TRAINER, ADMIN)
+def attendance(cohort_id: int) -> ResponseReturnValue:
+    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    form = SessionForm()
+    if form.validate_on_submit():
+        trainer_tools.add_session(cohort, form.held_on.data, form.title.data or "", current_user)
+        flash(_("Session added."), "success")
+        return redirect(url_for("trainer.attendance", cohort_id=cohort.id))
+    sessions = (
+        db.session.execute(
+            select(AttendanceSession)
+            .where(AttendanceSession.cohort_id == cohort.id)
+            .order_by(AttendanceSession.held_on, AttendanceSession.id)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "trainer/attendance.html",
+        cohort=cohort,
+        sessions=[(s, trainer_tools.present_user_ids(s)) for s in sessions],
+        enrolments=trainer_tools.cohort_enrolments(cohort),
+        form=form,
+    )
+
+
+@bp.post("/sessions/<int:session_id>/marks")
+@require_role(TRAINER, ADMIN)
+def mark_attendance(session_id: int) -> ResponseReturnValue:
+    session = db.session.get(AttendanceSession, session_id) or abort(404)
+    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    trainer_tools.mark_attendance(session, present, current_user)
+    flash(_("Attendance saved."), "success")
+    return redirect(url_for("trainer.attendance", cohort_id=session.cohort_id))

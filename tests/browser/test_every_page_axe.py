@@ -14,7 +14,12 @@ from lms.services import accounts, trainer_tools
 from lms.services import attempts as attempt_service
 from lms.services import enrolment as enrolments
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
-from tests.factories import DEFAULT_PASSWORD, make_user, publish_demo_course
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    issue_demo_credential,
+    make_user,
+    publish_demo_course,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +37,15 @@ NOT_PAGES = {
     "trainer.decide",
     "trainer.create_cohort",
     "trainer.accommodation",
+    "trainer.sign_off",
+    "trainer.approve_credential",
+    "trainer.mark_attendance",
+    "certificates.certificate_pdf",
+    "certificates.credential_jwt",
+    "certificates.api_credential",
+    "certificates.jwks",
+    "certificates.status_list",
+    "certificates.issuer",
 }
 
 
@@ -57,6 +71,14 @@ def _trainer_page(ctx: dict[str, Any]) -> str:
     return "/trainer/"
 
 
+def _attendance_page(ctx: dict[str, Any]) -> str:
+    from datetime import date
+
+    cohort = issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment.cohort
+    trainer_tools.add_session(cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    return f"/trainer/cohorts/{cohort.id}/attendance"
+
+
 # endpoint: (role to log in as or None, setup returning the path)
 PAGES = {
     "main.index": (None, lambda ctx: "/"),
@@ -74,6 +96,26 @@ PAGES = {
     "quiz.review": ("trainee", lambda ctx: f"/attempts/{_attempt(ctx).id}/review"),
     "quiz.result": ("trainee", lambda ctx: f"/attempts/{_attempt(ctx, submit=True).id}"),
     "trainer.home": ("trainer", _trainer_page),
+    "certificates.certificate": (
+        "trainee",
+        lambda ctx: f"/certificates/{issue_demo_credential(ctx['tmp_path'], ctx['user']).number}",
+    ),
+    "certificates.verify": (
+        None,
+        lambda ctx: f"/verify/{issue_demo_credential(ctx['tmp_path'], ctx['other']).number}",
+    ),
+    "trainer.trainee": (
+        "trainer",
+        lambda ctx: (
+            "/trainer/enrolments/%d"
+            % issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment_id
+        ),
+    ),
+    "trainer.attendance": ("trainer", _attendance_page),
+    "admin.credential": (
+        "admin",
+        lambda ctx: f"/admin/credentials/{issue_demo_credential(ctx['tmp_path']).number}",
+    ),
     "admin.users": ("admin", lambda ctx: "/admin/users"),
     "admin.user_roles": ("admin", lambda ctx: f"/admin/users/{ctx['other'].id}"),
     "errors.404": (None, lambda ctx: "/no-such-page"),

@@ -1,0 +1,146 @@
+"""The life of a credential: its status, how the status may change, expiry and renewal dates.
+
+A credential is never deleted. Its stored status is one of `CredentialStatus`; **expiry is not a
+stored status** but read from the date (`effective_status`), so a credential expires on time
+without a job having to run. Dates are calendar dates in Mongolia (the caller passes "today"
+there), and ``expires_on`` is the **last day** the credential is valid, as printed on the
+certificate ("valid until 12 March 2029").
+
+Transitions (`ALLOWED`): an active credential may be suspended (reversible: reinstate), revoked,
+or superseded (by a renewal or a corrected reissue, which is a new credential); a suspended one
+may be reinstated, revoked or superseded. Revoked and superseded are final.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+
+class CredentialStatus(StrEnum):
+    """The stored status of a credential (by value in the database)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+EXPIRED = "expired"
+"""The effective status of an active credential after its last valid day (never stored)."""
+
+Action = Literal["suspend", "reinstate", "revoke", "supersede"]
+ACTIONS: tuple[Action, ...] = ("suspend", "reinstate", "revoke", "supersede")
+
+RESULT: Mapping[Action, CredentialStatus] = MappingProxyType(
+    {
+        "suspend": CredentialStatus.SUSPENDED,
+        "reinstate": CredentialStatus.ACTIVE,
+        "revoke": CredentialStatus.REVOKED,
+        "supersede": CredentialStatus.SUPERSEDED,
+    }
+)
+"""The status each action leads to."""
+
+ALLOWED: Mapping[CredentialStatus, frozenset[Action]] = MappingProxyType(
+    {
+        CredentialStatus.ACTIVE: frozenset({"suspend", "revoke", "supersede"}),
+        CredentialStatus.SUSPENDED: frozenset({"reinstate", "revoke", "supersede"}),
+        CredentialStatus.REVOKED: frozenset(),
+        CredentialStatus.SUPERSEDED: frozenset(),
+    }
+)
+"""The actions allowed in each status; revoked and superseded are final."""
+
+RevocationReason = Literal["fraud", "issued_in_error", "misconduct", "holder_request", "other"]
+REVOCATION_REASONS: tuple[RevocationReason, ...] = (
+    "fraud",
+    "issued_in_error",
+    "misconduct",
+    "holder_request",
+    "other",
+)
+"""Why a credential was revoked; stored with a free-text note."""
+
+SupersedeReason = Literal["renewal", "correction"]
+SUPERSEDE_REASONS: tuple[SupersedeReason, ...] = ("renewal", "correction")
+"""Why a credential was replaced by a new one (a renewal, or a reissue correcting e.g. a name)."""
+
+
+class IllegalTransition(ValueError):
+    """A credential was asked to change status in a way its current status does not allow."""
+
+
+def can_transition(current: CredentialStatus | str, action: str) -> bool:
+    """Whether ``action`` is allowed for a credential in status ``current``."""
+    return action in ALLOWED[CredentialStatus(current)]
+
+
+def transition(current: CredentialStatus | str, action: Action) -> CredentialStatus:
+    """The status after ``action``; raises `IllegalTransition` if it is not allowed.
+
+    ``current`` may be the stored string; an unknown status raises ValueError.
+    """
+    status = CredentialStatus(current)
+    if action not in ALLOWED[status]:
+        raise IllegalTransition(f"a {status} credential cannot be {action}d")
+    return RESULT[action]
+
+
+def effective_status(status: CredentialStatus | str, expires_on: date | None, on: date) -> str:
+    """The status to show on ``on``: ``"expired"`` for an active credential past its last day,
+    otherwise the stored status (a suspended, revoked or superseded one stays so)."""
+    stored = CredentialStatus(status)
+    if stored is CredentialStatus.ACTIVE and expires_on is not None and on > expires_on:
+        return EXPIRED
+    return stored.value
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months (negative goes back), clamped to the month's end:
+    2026-01-31 + 1 month is 2026-02-28."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def expiry_date(issued_on: date, valid_for_months: int | None) -> date | None:
+    """The last valid day of a credential issued on ``issued_on``, or None if it never expires.
+
+    A credential valid for 36 months issued on 2026-03-12 is valid until 2029-03-12.
+    """
+    if valid_for_months is None:
+        return None
+    if valid_for_months < 1:
+        raise ValueError(f"valid_for_months must be positive, not {valid_for_months}")
+    return add_months(issued_on, valid_for_months)
+
+
+def in_renewal_window(
+    expires_on: date | None, on: date, window_months: int = 9, grace_days: int = 30
+) -> bool:
+    """Whether a credential expiring on ``expires_on`` may be renewed on ``on``.
+
+    The window opens ``window_months`` before the last valid day and closes ``grace_days``
+    after it (DOMAIN: 9 months before, 30 days' grace). A credential without expiry is never
+    renewed.
+    """
+    if expires_on is None:
+        return False
+    opens = add_months(expires_on, -window_months)
+    closes = expires_on + timedelta(days=grace_days)
+    return opens <= on <= closes
+
+
+def qualifies_for_subsidy(
+    qualifies: bool, status: CredentialStatus | str, expires_on: date | None, on: date
+) -> bool:
+    """Whether the credential lets its holder claim the subsidy on ``on``: the course says it
+    qualifies, and the credential is effectively active that day (not expired, suspended,
+    revoked or superseded)."""
+    return qualifies and effective_status(status, expires_on, on) == CredentialStatus.ACTIVE

@@ -1,0 +1,80 @@
+"""Signing keys for credentials: private halves on disk (mode 0600), public halves published.
+
+The folder is `LMS_SIGNING_KEY_DIR`, or `keys/` in the instance folder. Database dumps never
+contain a private key; losing the folder means issuing with a new key (old credentials stay
+verifiable, since their public keys stay published).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+from sqlalchemy import select
+
+from lms.domain.credentials import (
+    key_id,
+    load_private_key_pem,
+    new_signing_key,
+    private_key_pem,
+    public_jwk,
+)
+from lms.extensions import db
+from lms.models import SigningKey
+from lms.models.types import utcnow
+from lms.services import audit
+
+
+def key_dir() -> Path:
+    configured = os.environ.get("LMS_SIGNING_KEY_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "keys"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def rotate() -> SigningKey:
+    """Create a new signing key; the previous ones stop signing but stay published."""
+    private = new_signing_key()
+    kid = key_id(private.public_key())
+    _write_private(key_dir() / f"{kid}.pem", private_key_pem(private))
+    now = utcnow()
+    for row in db.session.execute(
+        select(SigningKey).where(SigningKey.retired_at.is_(None))
+    ).scalars():
+        row.retired_at = now
+    row = SigningKey(kid=kid, public_jwk=public_jwk(private, kid))
+    db.session.add(row)
+    db.session.flush()
+    audit.record(None, "key.rotate", "signing_key", kid)
+    db.session.commit()
+    return row
+
+
+def signing_key() -> tuple[str, Ed25519PrivateKey]:
+    """The current key (created on first use) and its id."""
+    row = (
+        db.session.execute(
+            select(SigningKey).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    path = key_dir() / f"{row.kid}.pem" if row else None
+    if row is None or path is None or not path.exists():
+        row = rotate()
+        path = key_dir() / f"{row.kid}.pem"
+    return row.kid, load_private_key_pem(path.read_bytes())
+
+
+def jwks() -> dict[str, Any]:
+    """Every public key ever used, newest first: old credentials must stay verifiable."""
+    rows = db.session.execute(select(SigningKey).order_by(SigningKey.id.desc())).scalars()
+    return {"keys": [row.public_jwk for row in rows]}

@@ -71,6 +71,11 @@ def _trainer_page(ctx: dict[str, Any]) -> str:
     return "/trainer/"
 
 
+def _trainee_page(ctx: dict[str, Any]) -> str:
+    enrolment_id = issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment_id
+    return f"/trainer/enrolments/{enrolment_id}"
+
+
 def _attendance_page(ctx: dict[str, Any]) -> str:
     from datetime import date
 

@@ -109,13 +109,7 @@ PAGES = {
         None,
         lambda ctx: f"/verify/{issue_demo_credential(ctx['tmp_path'], ctx['other']).number}",
     ),
-    "trainer.trainee": (
-        "trainer",
-        lambda ctx: (
-            "/trainer/enrolments/%d"
-            % issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment_id
-        ),
-    ),
+    "trainer.trainee": ("trainer", _trainee_page),
     "trainer.attendance": ("trainer", _attendance_page),
     "admin.credential": (
         "admin",

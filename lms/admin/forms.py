@@ -35,6 +35,8 @@ class CredentialStatusForm(FlaskForm):
             SelectChoice("suspend", _l("Suspend")),
             SelectChoice("reinstate", _l("Reinstate")),
             SelectChoice("revoke", _l("Revoke")),
+            SelectChoice("renewal", _l("Renew (new credential, new dates)")),
+            SelectChoice("correction", _l("Reissue with the corrected profile (same dates)")),
         ],
     )
     reason = SelectField(

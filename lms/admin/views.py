@@ -62,10 +62,17 @@ def credential(number: str) -> ResponseReturnValue:
     found = credentials.find(number) or abort(404)
     form = CredentialStatusForm()
     if form.validate_on_submit():
+        action = form.action.data or ""
         try:
+            if action in ("renewal", "correction"):
+                new = credentials.supersede(found, current_user, action, form.note.data or "")
+                flash(_("New credential %(number)s issued.", number=new.number), "success")
+                return redirect(url_for("admin.credential", number=new.number))
             credentials.change_status(
-                found, form.action.data or "", current_user, form.reason.data or "", form.note.data
+                found, action, current_user, form.reason.data or "", form.note.data or ""
             )
+        except credentials.RenewalRefused:
+            flash(_("Renewal opens 9 months before expiry and closes 30 days after."), "error")
         except IllegalTransition:
             flash(_("This change is not possible from the credential's current status."), "error")
         else:

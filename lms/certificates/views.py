@@ -67,7 +67,17 @@ def public_facts(credential: Credential, on: date) -> dict[str, Any]:
             snapshot.qualifies_for_subsidy, credential.status, credential.expires_on, on
         ),
         "checked_on": on.isoformat(),
+        "superseded_by": _number_of(credential.superseded_by_id),
     }
+
+
+def _number_of(credential_id: int | None) -> str | None:
+    if credential_id is None:
+        return None
+    from lms.extensions import db
+
+    other = db.session.get(Credential, credential_id)
+    return other.number if other else None
 
 
 @bp.get("/certificates/<number>")

@@ -12,6 +12,7 @@ from lms.domain.credentials.lifecycle import (
     CredentialStatus,
     effective_status,
     expiry_date,
+    in_renewal_window,
     transition,
 )
 from lms.domain.credentials.numbers import credential_number
@@ -118,7 +119,7 @@ def decision(enrolment: Enrolment) -> Decision:
 
 
 def current_credential(enrolment: Enrolment) -> Credential | None:
-    """The enrolment's credential that is not superseded (any other status), if any."""
+    """The enrolment's latest credential that is not superseded (any other status), if any."""
     return (
         db.session.execute(
             select(Credential)
@@ -143,12 +144,24 @@ def maybe_issue(enrolment: Enrolment) -> Credential | None:
     return issue(enrolment, actor=None)
 
 
-def issue(enrolment: Enrolment, actor: User | None) -> Credential:
-    """Issue the credential (an immutable snapshot); audited; commits."""
+def issue(
+    enrolment: Enrolment,
+    actor: User | None,
+    *,
+    keep_dates_of: Credential | None = None,
+    commit: bool = True,
+) -> Credential:
+    """Issue the credential (an immutable snapshot); audited; commits unless told not to.
+
+    `keep_dates_of` reissues with another credential's issue and expiry dates (a correction).
+    """
     course = parsed_course(enrolment.course_version)
     spec = course.certification.credential
     version = enrolment.course_version
-    issued_on = today()
+    issued_on = keep_dates_of.issued_on if keep_dates_of else today()
+    expires_on = (
+        keep_dates_of.expires_on if keep_dates_of else expiry_date(issued_on, spec.valid_for_months)
+    )
     user = enrolment.user
     taken = set(db.session.execute(select(Credential.status_index)).scalars())
     for _ in range(5):  # another credential may take the same serial at the same moment
@@ -174,7 +187,7 @@ def issue(enrolment: Enrolment, actor: User | None) -> Credential:
             classroom_hours=course.hours.classroom,
             practicum_hours=course.hours.practicum,
             issued_on=issued_on,
-            expires_on=expiry_date(issued_on, spec.valid_for_months),
+            expires_on=expires_on,
             qualifies_for_subsidy=spec.qualifies_for_subsidy,
             issuing_trainer=actor.name if actor else None,
             grants=tuple(spec.grants),
@@ -205,7 +218,8 @@ def issue(enrolment: Enrolment, actor: User | None) -> Credential:
             credential.number,
             {"enrolment": enrolment.id, "course": course.slug, "version": version.version},
         )
-        db.session.commit()
+        if commit:
+            db.session.commit()
         return credential
     raise RuntimeError("could not allocate a credential number")
 
@@ -251,3 +265,36 @@ def holds_grant(user: User, grant: str) -> bool:
         ):
             return True
     return False
+
+
+class RenewalRefused(ValueError):
+    """Renewal is only possible inside the renewal window."""
+
+
+def supersede(old: Credential, actor: User | None, reason: str, note: str = "") -> Credential:
+    """Renew (new dates, inside the renewal window) or reissue (a correction, same dates).
+
+    A new credential is issued from the holder's current profile and the enrolment's current
+    course version; the old one becomes `superseded`, linked to the new one, and stays
+    verifiable. Audited; commits.
+    """
+    if reason == "renewal" and not in_renewal_window(old.expires_on, today()):
+        raise RenewalRefused(old.number)
+    transition(old.status, "supersede")  # refuses revoked and already superseded credentials
+    new = issue(
+        old.enrolment, actor, keep_dates_of=old if reason == "correction" else None, commit=False
+    )
+    old.status = CredentialStatus.SUPERSEDED.value
+    old.superseded_by_id = new.id
+    old.status_reason = reason
+    old.status_note = note.strip()
+    old.status_changed_at = utcnow()
+    audit.record(
+        actor,
+        "credential.supersede",
+        "credential",
+        old.number,
+        {"reason": reason, "by": new.number, "note": old.status_note},
+    )
+    db.session.commit()
+    return new

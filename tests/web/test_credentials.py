@@ -238,3 +238,42 @@ def test_key_rotation_keeps_old_credentials_verifiable(app, db, ready, client):
     key_files = [Path(app.instance_path) / "keys" / f"{k['kid']}.pem" for k in jwks["keys"]]
     assert all(oct(f.stat().st_mode)[-3:] == "600" for f in key_files)
     assert all("PRIVATE" not in json.dumps(k) and "d" not in k for k in jwks["keys"])
+
+
+def test_renewal_only_in_its_window_and_the_old_credential_stays_verifiable(
+    app, db, ready, client, monkeypatch
+):
+    credential = _issue(app, db, ready)
+    admin = make_user(roles=("admin",))
+    with pytest.raises(credentials.RenewalRefused):
+        credentials.supersede(credential, admin, "renewal")
+    later = credential.expires_on.replace(day=1)  # inside the last months of validity
+    monkeypatch.setattr(credentials, "today", lambda: later)
+    renewed = credentials.supersede(credential, admin, "renewal", "Давтан сургалт")
+    assert renewed.issued_on == later
+    assert renewed.expires_on > credential.expires_on
+    db.session.refresh(credential)
+    assert credential.status == "superseded"
+    assert credential.superseded_by_id == renewed.id
+    page = client.get(f"/verify/{credential.number}")
+    assert renewed.number in page.text
+    assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "superseded"
+
+
+def test_name_correction_reissues_with_the_same_dates(app, db, ready):
+    credential = _issue(app, db, ready)
+    trainee = ready["trainee"]
+    trainee.name = "Өлзийсайхан Үүрцайхын"
+    db.session.commit()
+    admin = _client_for(app, make_user(roles=("admin",)))
+    admin.post(
+        f"/admin/credentials/{credential.number}",
+        data={"action": "correction", "reason": "other", "note": "Нэрийн алдаа засав."},
+    )
+    new = db.session.query(Credential).filter(Credential.id != credential.id).one()
+    assert new.snapshot["holder_name"] == "Өлзийсайхан Үүрцайхын"
+    assert (new.issued_on, new.expires_on) == (credential.issued_on, credential.expires_on)
+    db.session.refresh(credential)
+    assert credential.snapshot["holder_name"] == "Өлзийсайхан Үүрцайх"  # never rewritten
+    assert credential.status == "superseded"
+    assert db.session.query(AuditEvent).filter_by(action="credential.supersede").count() == 1

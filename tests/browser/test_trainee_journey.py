@@ -5,15 +5,16 @@ enrol, read every lesson, start the final quiz, lose the page mid-quiz, come bac
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from lms.domain.quiz import drawn_from_json
 from lms.extensions import db
-from lms.models import QuizAttempt
+from lms.models import AttendanceSession, Cohort, QuizAttempt, User
 from lms.services import attempts as attempt_service
-from lms.services import publishing
+from lms.services import publishing, trainer_tools
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -29,6 +30,8 @@ TEXT = {
         "submit": "Хариултаа илгээх",
         "passed": "Тэнцсэн",
         "log_in": "Нэвтрэх",
+        "key": "Элсэлтийн код",
+        "valid": "Хүчинтэй",
     },
     "en": {
         "enrol": "Enrol",
@@ -38,8 +41,14 @@ TEXT = {
         "submit": "Submit my answers",
         "passed": "Passed",
         "log_in": "Log in",
+        "key": "Enrolment key",
+        "valid": "Valid",
     },
 }
+
+
+def trainer_id(cohort_id):
+    return db.session.get(Cohort, cohort_id).created_by_id
 
 
 def press(locator, key="Enter"):
@@ -99,8 +108,13 @@ def answer_question(page, number, question, drawn, language):
 @pytest.mark.parametrize("language", ["mn", "en"])
 def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_app, language):
     with live_app.app_context():
-        assert publishing.publish_path(INTRO, allow_dirty=True).status == "published"
-        make_user(email="bat@example.mn")
+        published = publishing.publish_path(INTRO, allow_dirty=True)
+        assert published.status == "published"
+        trainee = make_user(email="bat@example.mn", name="Батбаяр Өлзий")
+        trainer = make_user(roles=("trainer",))
+        cohort = trainer_tools.create_cohort(published.course_version.course, "Ховд", trainer)
+        key, cohort_id, trainee_id = cohort.enrolment_key, cohort.id, trainee.id
+        session_id = trainer_tools.add_session(cohort, date(2027, 3, 1), "", trainer).id
     text = TEXT[language]
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
@@ -117,7 +131,14 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
 
     page.goto(live_server + "/courses/intro-seminar")
     check_page(page)
+    page.get_by_label(text["key"]).focus()
+    page.keyboard.type(key)
     press_and_load(page.get_by_role("button", name=text["enrol"], exact=True))
+    with live_app.app_context():  # the trainer marks the seminar day
+        session = db.session.get(AttendanceSession, session_id)
+        trainer_tools.mark_attendance(
+            session, {trainee_id}, db.session.get(User, trainer_id(cohort_id))
+        )
     lesson_links = page.locator("a[href*='/learn/intro-seminar/lessons/']")
     lessons = [lesson_links.nth(i).get_attribute("href") for i in range(lesson_links.count())]
     assert len(lessons) >= 10
@@ -174,6 +195,22 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     page.wait_for_url(re.compile(rf"/attempts/{attempt_id}$"))
     assert page.get_by_text(text["passed"], exact=True).is_visible()
     check_page(page)
+
+    # The seminar's credential was issued automatically: the dashboard leads to the certificate.
+    page.goto(live_server + "/my")
+    press_and_load(page.locator("a[href^='/certificates/']").first)
+    check_page(page)
+    assert page.get_by_text("Батбаяр Өлзий").first.is_visible()
+    verify_url = page.locator(".certificate-qr a").get_attribute("href")
+    assert "/verify/" in verify_url
+    # Scanning the QR code: a stranger's browser opens the public page.
+    stranger = browser.new_context(viewport={"width": 320, "height": 640})
+    public = stranger.new_page()
+    public.goto(verify_url)
+    assert public.get_by_text(TEXT["mn"]["valid"], exact=True).is_visible()  # default language
+    assert public.get_by_text("Батбаяр Өлзий").is_visible()
+    check_page(public)
+    stranger.close()
     context.close()
 
 

@@ -189,7 +189,7 @@ def issue(
             issued_on=issued_on,
             expires_on=expires_on,
             qualifies_for_subsidy=spec.qualifies_for_subsidy,
-            issuing_trainer=actor.name if actor else None,
+            issuing_trainer=_issuing_trainer(enrolment, actor),
             grants=tuple(spec.grants),
         )
         credential = Credential(
@@ -265,6 +265,16 @@ def holds_grant(user: User, grant: str) -> bool:
         ):
             return True
     return False
+
+
+def _issuing_trainer(enrolment: Enrolment, actor: User | None) -> str | None:
+    """Who issues: the approving trainer, else (automatic issue) the cohort's trainer."""
+    if actor is not None:
+        return actor.name
+    if enrolment.cohort is not None and enrolment.cohort.created_by_id is not None:
+        trainer = db.session.get(User, enrolment.cohort.created_by_id)
+        return trainer.name if trainer else None
+    return None
 
 
 class RenewalRefused(ValueError):

@@ -277,3 +277,15 @@ def test_name_correction_reissues_with_the_same_dates(app, db, ready):
     assert credential.snapshot["holder_name"] == "Өлзийсайхан Үүрцайх"  # never rewritten
     assert credential.status == "superseded"
     assert db.session.query(AuditEvent).filter_by(action="credential.supersede").count() == 1
+
+
+def test_expiry_is_read_from_the_date(app, db, ready, client, monkeypatch):
+    credential = _issue(app, db, ready)
+    monkeypatch.setattr(credentials, "today", lambda: credential.expires_on)
+    assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "active"
+    after = credential.expires_on.replace(year=credential.expires_on.year + 1)
+    monkeypatch.setattr(credentials, "today", lambda: after)
+    data = client.get(f"/api/v1/credentials/{credential.number}").json
+    assert data["status"] == "expired"
+    assert data["qualifies_for_subsidy"] is False
+    assert "Хугацаа дууссан" in client.get(f"/verify/{credential.number}").text

@@ -144,16 +144,25 @@ def expire_if_due(attempt: QuizAttempt, now: datetime | None = None) -> bool:
     now = now or utcnow()
     if attempt.state != IN_PROGRESS or not is_expired(attempt.deadline, now):
         return attempt.state == EXPIRED
-    moved = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == IN_PROGRESS)
-        .values(state=EXPIRED, submitted_at=now)
-    ).rowcount
-    if moved:
-        _grade(attempt, now)
+    _close(attempt, EXPIRED, now)
     db.session.commit()
     db.session.refresh(attempt)
     return True
+
+
+def _close(attempt: QuizAttempt, state: str, now: datetime) -> bool:
+    """Move an attempt still in progress to `state` and grade it; False if it was not open.
+
+    The conditional UPDATE is what makes a repeated or concurrent submit harmless.
+    """
+    moved = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == IN_PROGRESS)
+        .values(state=state, submitted_at=now)
+    ).rowcount
+    if moved:
+        _grade(attempt, now)
+    return bool(moved)
 
 
 def save(
@@ -217,16 +226,10 @@ def submit(
     if expire_if_due(attempt, now):
         return False
     _save_in_transaction(attempt, seq, answers, now)  # a stale form must not overwrite
-    moved = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == IN_PROGRESS)
-        .values(state=SUBMITTED, submitted_at=now)
-    ).rowcount
-    if moved:
-        _grade(attempt, now)
+    graded = _close(attempt, SUBMITTED, now)
     db.session.commit()
     db.session.refresh(attempt)
-    return bool(moved)
+    return graded
 
 
 def _grade(attempt: QuizAttempt, now: datetime) -> None:

@@ -79,6 +79,21 @@ def render_certificate_pdf(
     if font is None:
         raise FontMissing()
     pdf = _new_document(text, font, created or datetime.now(UTC))
+    try:
+        return _render(pdf, text)
+    finally:
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf: FPDF) -> None:
+    """fpdf2 opens each font file and leaves it open; close them once the PDF is written."""
+    for entry in pdf.fonts.values():
+        ttfont = getattr(entry, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
+def _render(pdf: FPDF, text: CertificateText) -> bytes:
     qr_image = qr_png(text.verify_url, scale=10)
     modules, _ = qr_symbol(text.verify_url).symbol_size(border=QUIET_ZONE)
     pdf.add_page()  # fpdf2 measures text only on a page

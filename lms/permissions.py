@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from lms.domain.roles import ADMIN
+from lms.domain.roles import ADMIN, REVIEWER, TRAINER
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,3 +50,48 @@ def can_learn_in(user: Any, enrolment: Any) -> bool:
 def can_view_attempt(user: Any, attempt: Any) -> bool:
     """An attempt, its answers and its result belong to the trainee who made it."""
     return bool(user.is_authenticated and attempt.enrolment.user_id == user.id)
+
+
+def can_review_registry(user: Any) -> bool:
+    """The ministry registry (names with national IDs, decisions, exports) is for reviewers."""
+    return bool(user.is_authenticated and user.has_role(REVIEWER, ADMIN))
+
+
+def can_see_private_data(user: Any) -> bool:
+    """National registration numbers and contact details: reviewers and admins only."""
+    return can_review_registry(user)
+
+
+def teaches_cohort(user: Any, cohort: Any) -> bool:
+    """Cohort trainers (creator and co-trainers) act on their own cohorts; admins on all."""
+    if not (user.is_authenticated and cohort is not None):
+        return False
+    if user.has_role(ADMIN):
+        return True
+    if not user.has_role(TRAINER):
+        return False
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import CohortTrainer
+
+    return (
+        db.session.execute(
+            select(CohortTrainer.id).where(
+                CohortTrainer.cohort_id == cohort.id, CohortTrainer.user_id == user.id
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_follow_enrolment(user: Any, enrolment: Any) -> bool:
+    """A trainer may follow a trainee in one of their cohorts; an enrolment outside any cohort
+    (an open course taken alone, or a request not tied to a cohort) is open to every trainer."""
+    if not (user.is_authenticated and enrolment is not None):
+        return False
+    if enrolment.user_id == user.id and not user.has_role(ADMIN):
+        return False  # nobody follows (or signs off, or approves) their own record
+    if enrolment.cohort_id is None:
+        return bool(user.has_role(TRAINER, ADMIN))
+    return teaches_cohort(user, enrolment.cohort)

@@ -8,6 +8,7 @@ from lms.models.certification import (
     PracticumRecord,
     SigningKey,
 )
+from lms.models.cohorts import CohortTrainer, HookDelivery
 from lms.models.course import Course, CourseFile, CourseVersion, LessonContent
 from lms.models.learning import (
     Accommodation,
@@ -17,10 +18,17 @@ from lms.models.learning import (
     LessonProgress,
     QuizAttempt,
 )
+from lms.models.registry import ApiToken, CredentialEvent, RegistryDecision, RegistrySnapshot
 from lms.models.user import RoleGrant, User
 
 __all__ = [
     "Accommodation",
+    "ApiToken",
+    "CohortTrainer",
+    "CredentialEvent",
+    "HookDelivery",
+    "RegistryDecision",
+    "RegistrySnapshot",
     "AttemptAnswer",
     "AttendanceMark",
     "AttendanceSession",

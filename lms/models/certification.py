@@ -85,6 +85,12 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     status_index: Mapped[int] = mapped_column(unique=True)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("credential.id"))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Copies of snapshot fields the registry filters and sorts on (indexed, never change).
+    course_slug: Mapped[str] = mapped_column(String(80), index=True, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    region: Mapped[str] = mapped_column(String(40), index=True, default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    holder_folded: Mapped[str] = mapped_column(String(200), index=True, default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     enrolment: Mapped[Enrolment] = relationship()
@@ -109,7 +115,17 @@ class SnapshotIsImmutable(RuntimeError):
 @event.listens_for(Credential, "before_update")
 def _snapshot_never_changes(_mapper: Any, connection: Any, target: Credential) -> None:
     state = db.inspect(target)
-    for name in ("snapshot", "number", "issued_on", "expires_on", "user_id", "status_index"):
+    for name in (
+        "snapshot",
+        "number",
+        "issued_on",
+        "expires_on",
+        "user_id",
+        "status_index",
+        "course_slug",
+        "region",
+        "holder_folded",
+    ):
         if state.attrs[name].history.has_changes():
             raise SnapshotIsImmutable(f"an issued credential's {name} never changes")
 

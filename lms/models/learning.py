@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -24,6 +24,13 @@ class Cohort(db.Model):  # type: ignore[name-defined,misc]
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
     name: Mapped[str] = mapped_column(String(200))
     enrolment_key: Mapped[str] = mapped_column(String(40), unique=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # Where it meets: a region code (lms.domain.regions), or online.
+    region: Mapped[str] = mapped_column(String(40), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    # Most active trainees the cohort takes; None: no limit.
+    capacity: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

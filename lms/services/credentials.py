@@ -24,6 +24,7 @@ from lms.models import (
     AttendanceSession,
     Course,
     Credential,
+    CredentialEvent,
     Enrolment,
     PracticumRecord,
     User,
@@ -204,6 +205,11 @@ def issue(
             status=ACTIVE,
             status_index=pick_status_index(taken),
             issued_by_id=actor.id if actor else None,
+            course_slug=course.slug,
+            kind=course.kind,
+            region=snapshot.region,
+            organisation=snapshot.organisation,
+            holder_folded=snapshot.holder_name.casefold(),
         )
         db.session.add(credential)
         try:
@@ -211,6 +217,7 @@ def issue(
         except IntegrityError:
             db.session.rollback()
             continue
+        _record_event(credential, "issue", None, actor, on=issued_on)
         audit.record(
             actor,
             "credential.issue",
@@ -233,6 +240,7 @@ def change_status(
     credential.status_reason = reason
     credential.status_note = note.strip()
     credential.status_changed_at = utcnow()
+    _record_event(credential, action, old, actor, reason=reason, note=credential.status_note)
     audit.record(
         actor,
         f"credential.{action}",
@@ -241,6 +249,31 @@ def change_status(
         {"from": old, "to": credential.status, "reason": reason, "note": credential.status_note},
     )
     db.session.commit()
+
+
+def _record_event(
+    credential: Credential,
+    action: str,
+    old: str | None,
+    actor: User | None,
+    *,
+    on: date | None = None,
+    reason: str = "",
+    note: str = "",
+) -> None:
+    """Append the status history the registry answers "status on date D" from."""
+    db.session.add(
+        CredentialEvent(
+            credential_id=credential.id,
+            action=action,
+            from_status=old,
+            to_status=credential.status,
+            effective_on=on or today(),
+            actor_id=actor.id if actor else None,
+            reason=reason,
+            note=note,
+        )
+    )
 
 
 def find(number: str) -> Credential | None:
@@ -294,8 +327,10 @@ def supersede(old: Credential, actor: User | None, reason: str, note: str = "") 
     new = issue(
         old.enrolment, actor, keep_dates_of=old if reason == "correction" else None, commit=False
     )
+    previous = old.status
     old.status = CredentialStatus.SUPERSEDED.value
     old.superseded_by_id = new.id
+    _record_event(old, "supersede", previous, actor, reason=reason, note=note.strip())
     old.status_reason = reason
     old.status_note = note.strip()
     old.status_changed_at = utcnow()

@@ -13,6 +13,7 @@ from lms.models import (
     AttendanceMark,
     AttendanceSession,
     Cohort,
+    CohortTrainer,
     Course,
     Enrolment,
     PracticumRecord,
@@ -43,6 +44,7 @@ def create_cohort(course: Course, name: str, actor: User) -> Cohort:
     )
     db.session.add(cohort)
     db.session.flush()
+    db.session.add(CohortTrainer(cohort_id=cohort.id, user_id=actor.id, added_by_id=actor.id))
     audit.record(
         actor, "cohort.create", "cohort", cohort.id, {"course": course.slug, "name": cohort.name}
     )

@@ -1,0 +1,1 @@
+"""The ministry registry's pure rules: what a reviewer's filter means, and eligibility on a date."""

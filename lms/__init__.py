@@ -59,13 +59,16 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.admin.views import bp as admin_bp
+    from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
+    from lms.hooks.views import bp as hooks_bp
     from lms.learn.views import bp as learn_bp
     from lms.main.errors import register_error_handlers
     from lms.main.views import bp as main_bp
     from lms.quiz.views import bp as quiz_bp
+    from lms.registry.views import bp as registry_bp
     from lms.trainer.views import bp as trainer_bp
 
     for blueprint in (
@@ -76,7 +79,10 @@ def _register_blueprints(app: Flask) -> None:
         certificates_bp,
         courses_bp,
         trainer_bp,
+        registry_bp,
         admin_bp,
+        api_bp,
+        hooks_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

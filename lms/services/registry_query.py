@@ -12,12 +12,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, or_, select
 
 from lms.domain.credentials.numbers import normalise_number
-from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.registry.filters import RegistryFilter
 from lms.extensions import db
 from lms.models import Credential, CredentialEvent, User
 from lms.services.credentials import today
-from lms.services.private_data import blind_index
 
 ACTIVE = "active"
 
@@ -62,9 +60,6 @@ def _search(q: str) -> Any:
     number = normalise_number(q)
     if number is not None:
         return Credential.number == number
-    national = normalise_national_id(q)
-    if is_valid_national_id(national):
-        return User.national_id_index == blind_index(national)
     folded = q.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(
         Credential.holder_folded.like(f"%{folded}%", escape="\\"),
@@ -89,6 +84,8 @@ def conditions(view: RegistryFilter, on: date | None = None) -> list[Any]:
     where: list[Any] = []
     if view.q:
         where.append(_search(view.q))
+    if view.nid:
+        where.append(User.national_id_index == view.nid)
     if view.course:
         where.append(Credential.course_slug == view.course)
     if view.kind:
@@ -140,3 +137,12 @@ def page(view: RegistryFilter, on: date | None = None) -> list[tuple[Credential,
         credential_query(view, on).limit(view.per_page).offset(view.offset)
     ).all()
     return [(credential, user) for credential, user in rows]
+
+
+def national_id_index(value: str) -> str | None:
+    """The blind index to filter by for a typed national registration number (None: invalid)."""
+    from lms.domain.identity import is_valid_national_id, normalise_national_id
+    from lms.services.private_data import blind_index
+
+    national = normalise_national_id(value)
+    return blind_index(national) if is_valid_national_id(national) else None

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from lms.domain.roles import ADMIN, TRAINER
 from lms.extensions import db
 from lms.models import AttendanceSession, Cohort, Course, Enrolment, PracticumRecord
-from lms.permissions import require_role
+from lms.permissions import can_follow_enrolment, require_role, teaches_cohort
 from lms.services import accounts, credentials, trainer_tools
 from lms.services import enrolment as enrolments
 from lms.services.course_store import latest_version, parsed_course
@@ -34,22 +34,11 @@ bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 @bp.get("/")
 @require_role(TRAINER, ADMIN)
 def home() -> ResponseReturnValue:
-    cohorts = db.session.execute(select(Cohort).order_by(Cohort.id.desc())).scalars().all()
-    trainees = (
-        db.session.execute(
-            select(Enrolment)
-            .where(Enrolment.state.in_(("active", "completed")))
-            .order_by(Enrolment.id.desc())
-            .limit(200)
-        )
-        .scalars()
-        .all()
-    )
     return render_template(
         "trainer/home.html",
-        requests=trainer_tools.pending_requests(),
-        cohorts=cohorts,
-        trainees=trainees,
+        requests=trainer_tools.pending_requests(current_user),
+        cohorts=trainer_tools.visible_cohorts(current_user),
+        trainees=trainer_tools.followed_enrolments(current_user),
         accommodations=trainer_tools.accommodations(),
         decision_form=DecisionForm(),
         cohort_form=_cohort_form(),
@@ -68,10 +57,26 @@ def _cohort_form() -> CohortForm:
     return form
 
 
+def _followed_enrolment(enrolment_id: int) -> Enrolment:
+    """The enrolment, if the current trainer follows it (its cohort's trainers, or admins)."""
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    if not can_follow_enrolment(current_user, enrolment):
+        abort(403)
+    return enrolment
+
+
+def _taught_cohort(cohort_id: int) -> Cohort:
+    """The cohort, if the current user teaches it (or is an admin)."""
+    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    if not teaches_cohort(current_user, cohort):
+        abort(403)
+    return cohort
+
+
 @bp.post("/requests/<int:enrolment_id>")
 @require_role(TRAINER, ADMIN)
 def decide(enrolment_id: int) -> ResponseReturnValue:
-    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    enrolment = _followed_enrolment(enrolment_id)
     form = DecisionForm()
     if form.validate_on_submit():
         if enrolment.user_id == current_user.id:
@@ -122,7 +127,7 @@ def accommodation() -> ResponseReturnValue:
 @bp.get("/enrolments/<int:enrolment_id>")
 @require_role(TRAINER, ADMIN)
 def trainee(enrolment_id: int) -> ResponseReturnValue:
-    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    enrolment = _followed_enrolment(enrolment_id)
     course = parsed_course(enrolment.course_version)
     signed, hours = credentials.practicum(enrolment)
     records = (
@@ -163,7 +168,7 @@ def _practicum_form(course: Any) -> PracticumForm:
 @bp.post("/enrolments/<int:enrolment_id>/practicum")
 @require_role(TRAINER, ADMIN)
 def sign_off(enrolment_id: int) -> ResponseReturnValue:
-    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    enrolment = _followed_enrolment(enrolment_id)
     form = _practicum_form(parsed_course(enrolment.course_version))
     if not form.validate_on_submit():
         flash(_("Check the form: a date is needed, and hours from 0 to 200."), "error")
@@ -187,7 +192,7 @@ def sign_off(enrolment_id: int) -> ResponseReturnValue:
 @bp.post("/enrolments/<int:enrolment_id>/issue")
 @require_role(TRAINER, ADMIN)
 def approve_credential(enrolment_id: int) -> ResponseReturnValue:
-    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    enrolment = _followed_enrolment(enrolment_id)
     if enrolment.user_id == current_user.id:
         abort(403)
     verdict = credentials.decision(enrolment)
@@ -202,7 +207,7 @@ def approve_credential(enrolment_id: int) -> ResponseReturnValue:
 @bp.route("/cohorts/<int:cohort_id>/attendance", methods=["GET", "POST"])
 @require_role(TRAINER, ADMIN)
 def attendance(cohort_id: int) -> ResponseReturnValue:
-    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    cohort = _taught_cohort(cohort_id)
     form = SessionForm()
     if form.validate_on_submit():
         trainer_tools.add_session(cohort, form.held_on.data, form.title.data or "", current_user)
@@ -230,6 +235,7 @@ def attendance(cohort_id: int) -> ResponseReturnValue:
 @require_role(TRAINER, ADMIN)
 def mark_attendance(session_id: int) -> ResponseReturnValue:
     session = db.session.get(AttendanceSession, session_id) or abort(404)
+    _taught_cohort(session.cohort_id)
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     trainer_tools.mark_attendance(session, present, current_user)
     flash(_("Attendance saved."), "success")

@@ -26,7 +26,10 @@ MAX_QUERY_CHARS = 100
 class RegistryFilter:
     """Every filter, search, sort and page of the registry list (all optional)."""
 
-    q: str = ""  # a name, a credential number or a national registration number
+    q: str = ""  # part of a name, or a credential number
+    # A national registration number never travels in a URL (it would reach logs): forms post
+    # it, and the list links carry its keyed blind index instead (hex, not reversible).
+    nid: str = ""
     course: str = ""  # course slug
     kind: str = ""  # course kind: seminar, training, trainer
     status: str = ""  # one of STATUSES
@@ -129,7 +132,14 @@ def _flag(raw: str) -> bool:
     return raw == "1"
 
 
+def _blind_index(raw: str) -> str:
+    if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
+        raise ValueError(raw)
+    return raw
+
+
 _READERS: dict[str, Callable[[str], Any]] = {
+    "nid": _blind_index,
     "status": _choice(STATUSES),
     "issued_from": _date,
     "issued_to": _date,

@@ -1,0 +1,1 @@
+"""Publishing on push: POST /hooks/git, signed with a shared secret."""

@@ -1,0 +1,1 @@
+"""The ministry registry: reviewers' list, records, eligibility, decisions, exports, snapshots."""

@@ -67,6 +67,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LMS_PASSWORD_RESET_MAX_AGE": int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600")),
         "LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL": _flag("LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL"),
         "LMS_PUBLIC_URL": env.get("LMS_PUBLIC_URL", ""),
+        # Publishing on push (docs/publishing-on-push.md): off while the secret is unset.
+        "LMS_GIT_HOOK_SECRET": env.get("LMS_GIT_HOOK_SECRET", ""),
+        "LMS_COURSE_REPO_URL": env.get("LMS_COURSE_REPO_URL", ""),
+        "LMS_COURSE_REPO_PATHS": env.get("LMS_COURSE_REPO_PATHS", ""),
+        "LMS_COURSE_REPO_BRANCH": env.get("LMS_COURSE_REPO_BRANCH", "refs/heads/main"),
+        "LMS_COURSE_REPO_TIMEOUT": float(env.get("LMS_COURSE_REPO_TIMEOUT", "20")),
         "BABEL_DEFAULT_LOCALE": "mn",
         "BABEL_DEFAULT_TIMEZONE": env.get("LMS_TIMEZONE", "Asia/Ulaanbaatar"),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -1,4 +1,4 @@
-"""The administrators' pages: users and their roles."""
+"""The administrators' pages: users and their roles, credentials."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from sqlalchemy import or_, select
 from lms.admin.forms import ROLE_LABELS, CredentialStatusForm, RolesForm
 from lms.certificates.views import public_facts
 from lms.domain.credentials import IllegalTransition
+from lms.domain.registry.decisions import Proposal, needs_two_people
 from lms.domain.roles import ADMIN
 from lms.extensions import db
-from lms.models import User
+from lms.models import Credential, User
 from lms.permissions import require_role
-from lms.services import accounts, credentials
+from lms.registry.decision_views import refusal_message
+from lms.services import accounts, credentials, registry_decisions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,6 +65,8 @@ def credential(number: str) -> ResponseReturnValue:
     form = CredentialStatusForm()
     if form.validate_on_submit():
         action = form.action.data or ""
+        if needs_two_people(found.qualifies_for_subsidy, action):
+            return _propose(found, action, form.reason.data or "", form.note.data or "")
         try:
             if action in ("renewal", "correction"):
                 new = credentials.supersede(found, current_user, action, form.note.data or "")
@@ -83,4 +87,23 @@ def credential(number: str) -> ResponseReturnValue:
         credential=found,
         facts=public_facts(found, credentials.today()),
         form=form,
+        open_proposal=registry_decisions.open_proposal(found),
     )
+
+
+def _propose(found: Credential, action: str, reason: str, note: str) -> ResponseReturnValue:
+    """Subsidy-qualifying credentials follow the registry's two-person rule, here too: the
+    administrator's change becomes a proposal that someone else must confirm."""
+    try:
+        registry_decisions.propose(found, current_user, Proposal(action, reason, note))
+    except registry_decisions.DecisionRefused as refused:
+        flash(refusal_message(refused.code), "error")
+    else:
+        flash(
+            _(
+                "This credential qualifies for the subsidy, so the change is saved as a "
+                "proposal: a different reviewer or administrator must confirm it in the registry."
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.credential", number=found.number))

@@ -232,9 +232,19 @@ def issue(
 
 
 def change_status(
-    credential: Credential, action: str, actor: User | None, reason: str = "", note: str = ""
+    credential: Credential,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    note: str = "",
+    *,
+    proposed_by: User | None = None,
 ) -> None:
-    """Suspend, reinstate or revoke; audited; commits. Raises IllegalTransition."""
+    """Suspend, reinstate or revoke; audited; commits. Raises IllegalTransition.
+
+    `proposed_by` names the reviewer who proposed a change that `actor` confirms (the
+    registry's two-person rule); the audit entry then names both.
+    """
     old = credential.status
     credential.status = transition(old, action).value  # type: ignore[arg-type]
     credential.status_reason = reason
@@ -246,7 +256,13 @@ def change_status(
         f"credential.{action}",
         "credential",
         credential.number,
-        {"from": old, "to": credential.status, "reason": reason, "note": credential.status_note},
+        {
+            "from": old,
+            "to": credential.status,
+            "reason": reason,
+            "note": credential.status_note,
+            **({"proposed_by": proposed_by.id} if proposed_by is not None else {}),
+        },
     )
     db.session.commit()
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from lms.domain.credentials import is_valid_number
 from lms.domain.credentials.status_list import decode
-from lms.models import AuditEvent, Credential, Enrolment, QuizAttempt
+from lms.models import AuditEvent, Credential, Enrolment, QuizAttempt, RegistryDecision
 from lms.services import credentials, progress, trainer_tools
 from tests.factories import make_user, publish_demo_course
 
@@ -196,6 +196,12 @@ def test_public_verification_and_revocation_on_the_next_request(app, db, ready, 
         f"/admin/credentials/{credential.number}",
         data={"action": "revoke", "reason": "issued_in_error", "note": "Буруу олгосон."},
     )
+    # A subsidy-qualifying credential: the admin's revocation waits for a second person.
+    assert "Хүчингүй болгосон" not in client.get(f"/verify/{credential.number}").text
+    proposal = db.session.query(RegistryDecision).filter_by(state="open").one()
+    assert (proposal.action, proposal.reason) == ("revoke", "issued_in_error")
+    reviewer = _client_for(app, make_user(roles=("reviewer",)))
+    reviewer.post(f"/registry/proposals/{proposal.id}/confirm")
     assert "Хүчингүй болгосон" in client.get(f"/verify/{credential.number}").text
     assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "revoked"
     status_jwt = client.get("/credentials/status/revocation").text

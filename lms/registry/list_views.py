@@ -1,0 +1,169 @@
+"""The certified-coach list: filters, search, sorting and pages, all in the URL.
+
+A national registration number is never put in a URL (URLs reach access logs and browser
+history): it is posted to `find_national_id`, which redirects to the list filtered by its
+keyed blind index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug import Response
+
+from lms.domain.credentials.lifecycle import effective_status
+from lms.domain.registry.filters import PER_PAGE_CHOICES, STATUSES, RegistryFilter
+from lms.domain.registry.paging import page_count, page_links
+from lms.domain.roles import ADMIN, REVIEWER
+from lms.permissions import can_see_private_data, require_role
+from lms.registry.forms import NationalIdForm
+from lms.registry.views import bp
+from lms.services import accounts, credentials, registry, registry_query
+
+FILTER_LABELS = {
+    "q": _l("Name or credential number"),
+    "nid": _l("National registration number"),
+    "course": _l("Course"),
+    "kind": _l("Course kind"),
+    "status": _l("Status today"),
+    "region": _l("Aimag or district"),
+    "organisation": _l("Organisation"),
+    "issued_from": _l("Issued from"),
+    "issued_to": _l("Issued until"),
+    "expires_from": _l("Expires from"),
+    "expires_to": _l("Expires until"),
+    "qualifies_on": _l("Qualifies for the subsidy on"),
+    "sort": _l("Sort by"),
+    "descending": _l("Sort order"),
+    "page": _l("Page"),
+    "per_page": _l("Rows per page"),
+}
+
+SORT_LABELS = {
+    "name": _l("Holder"),
+    "number": _l("Credential number"),
+    "course": _l("Course"),
+    "region": _l("Aimag or district"),
+    "issued": _l("Issued on"),
+    "expires": _l("Expires on"),
+    "status": _l("Status today"),
+}
+
+KINDS = ("seminar", "training", "trainer")
+
+# Other modules of this blueprint add these routes (exports and snapshots); the list links to
+# whichever exist, with the same filter.
+EXPORTS = {
+    "registry.export_csv": _l("Download CSV"),
+    "registry.export_xlsx": _l("Download Excel (XLSX)"),
+}
+
+
+SECTIONS = {
+    "registry.index": _l("Certified coaches"),
+    "registry.eligibility": _l("Eligibility check"),
+    "registry.statistics": _l("Statistics"),
+    "registry.snapshots": _l("Signed snapshots"),
+}
+
+
+@bp.context_processor
+def _sections() -> dict[str, Any]:
+    """The registry's menu: only the sections whose routes exist."""
+    return {
+        "registry_sections": [
+            (endpoint, label)
+            for endpoint, label in SECTIONS.items()
+            if endpoint in current_app.view_functions
+        ]
+    }
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # Registry pages carry names with national registration numbers: never cache them.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.get("/")
+@require_role(REVIEWER, ADMIN)
+def index() -> ResponseReturnValue:
+    view = RegistryFilter.from_args(request.args)
+    canonical = view.to_args()
+    if not view.problems and request.args.to_dict() != canonical:
+        # The filter form sends every field, empty or not: redirect to the short URL that
+        # says the same, so the address a reviewer shares is readable.
+        return redirect(url_for("registry.index", **canonical))
+    return _render_list(view, NationalIdForm())
+
+
+@bp.post("/find")
+@require_role(REVIEWER, ADMIN)
+def find_national_id() -> ResponseReturnValue:
+    form = NationalIdForm()
+    if form.validate_on_submit():
+        index = registry_query.national_id_index(form.national_id.data or "")
+        if index is not None:
+            return redirect(url_for("registry.index", nid=index))
+    return _render_list(RegistryFilter(), form), 400
+
+
+def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
+    on = credentials.today()
+    total = registry_query.count(view, on)
+    pages = page_count(total, view.per_page)
+    private = can_see_private_data(current_user)
+    rows = [
+        {
+            "credential": credential,
+            "holder": holder,
+            "status": effective_status(credential.status, credential.expires_on, on),
+            "national_id": accounts.national_id(holder) if private else None,
+        }
+        for credential, holder in registry_query.page(view, on)
+    ]
+    language = str(get_locale())
+    courses = registry.course_choices(language)
+    return render_template(
+        "registry/index.html",
+        view=view,
+        on=on,
+        rows=rows,
+        total=total,
+        pages=pages,
+        page_links=page_links(min(view.page, pages), pages),
+        private=private,
+        courses=courses,
+        course_titles=dict(courses),
+        kinds=KINDS,
+        statuses=STATUSES,
+        per_page_choices=PER_PAGE_CHOICES,
+        sort_labels=SORT_LABELS,
+        problems=[FILTER_LABELS.get(name, name) for name in view.problems],
+        nid_form=nid_form,
+        list_url=lambda **changes: url_for("registry.index", **view.to_args(**changes)),
+        sort_url=lambda column: url_for("registry.index", **_sorted_by(view, column)),
+        exports=_export_links(view),
+    )
+
+
+def _sorted_by(view: RegistryFilter, column: str) -> dict[str, str]:
+    """The list sorted by `column`: ascending first, the other way when it already is."""
+    descending = view.sort == column and not view.descending
+    return view.to_args(sort=column, descending=descending, page=1)
+
+
+def _export_links(view: RegistryFilter) -> list[tuple[Any, str]]:
+    args = view.to_args(page=1)
+    args.pop("per_page", None)
+    return [
+        (label, url_for(endpoint, **args))
+        for endpoint, label in EXPORTS.items()
+        if endpoint in current_app.view_functions
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lms.models import AuditEvent, Cohort, Enrolment, LessonContent, LessonProgress
+from lms.services import enrolment as enrolments
 from lms.services import trainer_tools
 from tests.factories import make_user, publish_demo_course
 
@@ -132,9 +133,11 @@ def test_a_trainee_cannot_enter_someone_elses_course(app, client, login_as, db, 
     assert "Туршилтын" not in client.get("/my").text
 
 
-def test_accommodation_is_audited(client, login_as, db):
+def test_accommodation_is_audited(client, login_as, db, tmp_path):
     login_as("trainer")
     trainee = make_user(email="slow@example.mn")
+    # Trainers set accommodations only for trainees they follow (here: no cohort, so all do).
+    enrolments.enrol(trainee, publish_demo_course(tmp_path))
     client.post(
         "/trainer/accommodations", data={"email": "slow@example.mn", "time_multiplier": "1.5"}
     )

@@ -81,3 +81,84 @@ def issue_demo_credential(root: Path, holder: Any = None) -> Any:
     cohort = trainer_tools.create_cohort(course, "Дархан 2027", trainer)
     enrolment = enrolments.enrol(holder, course, key=cohort.enrolment_key).enrolment
     return credentials.issue(enrolment, trainer)
+
+
+def issue_registry_credentials(root: Path) -> dict[str, Any]:
+    """Three credentials for registry tests: two in Khovd (one with a formula-like
+    organisation), one in Bayangol that is revoked. Holders have national IDs."""
+    from lms.services import credentials
+
+    people = {
+        "khovd": make_user(
+            name="Бат-Эрдэнэ Өлзийсайхан",
+            region="khovd",
+            organisation="Ховдын ТББ",
+            national_id="УБ99112233",
+        ),
+        "formula": make_user(
+            name="Үүрцайх Дорж",
+            region="khovd",
+            organisation='=HYPERLINK("http://evil.example","x")',
+            national_id="ХО88001122",
+        ),
+        "revoked": make_user(
+            name="Сараа Болд", region="ub-bayangol", organisation="", national_id="УБ77001122"
+        ),
+    }
+    issued = {key: issue_demo_credential(root, holder) for key, holder in people.items()}
+    credentials.change_status(issued["revoked"], "revoke", None, "fraud", "Хуурамч баримт")
+    return {"people": people, "credentials": issued}
+
+
+def take_quiz(
+    course: Any, answers: dict[str, Any], *, quiz_id: str = "check-1", user: Any = None
+) -> Any:
+    """A graded attempt at a quiz of `course` by `user` (a new trainee by default).
+
+    `answers` maps question ids to answer values (lms/domain/quiz/answers.py); the demo
+    course's `check-1` has `model-1` (single, "a" is right) and `model-2` (true_false, True).
+    """
+    from lms.services import attempts
+    from lms.services import enrolment as enrolments
+
+    enrolment = enrolments.enrol(user or make_user(), course).enrolment
+    attempt = attempts.start(enrolment, attempts.quiz_of(enrolment, quiz_id), "mn").attempt
+    attempts.submit(attempt, attempt.seq, answers)
+    return attempt
+
+
+_GIVEN = ("Анар", "Болор", "Гэрэл", "Дулмаа", "Энх", "Золбоо", "Мөнх", "Номин", "Өлзий", "Үүрцайх")
+
+
+def enrol_many(cohort: Any, count: int) -> list[Any]:
+    """`count` trainees enrolled (active) in `cohort`, fast: no password hashing, no audit.
+
+    Names are distinct and sort in Mongolian order in a known way (Ө after О, Ү after У).
+    Returns the users in creation order.
+    """
+    from lms.models import Enrolment, User
+
+    users = []
+    for index in range(count):
+        number = next(_counter)
+        user = User(
+            email=f"bulk{number}@example.mn",
+            name=f"{_GIVEN[index % len(_GIVEN)]} {index + 1:03d}",
+            password_hash="!",  # cannot log in
+            region="khovd",
+        )
+        db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    for user in users:
+        db.session.add(
+            Enrolment(
+                user_id=user.id,
+                course_id=cohort.course_id,
+                course_version_id=cohort.course_version_id,
+                cohort_id=cohort.id,
+                state="active",
+            )
+        )
+    db.session.commit()
+    return users

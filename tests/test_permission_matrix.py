@@ -37,6 +37,10 @@ def _quiz(tmp_path: Any) -> dict[str, Any]:
     return {**_course(tmp_path), "quiz_id": "final"}
 
 
+def _quiz_version(tmp_path: Any) -> dict[str, Any]:
+    return {**_quiz(tmp_path), "version": "1.0.0"}
+
+
 def _someone_elses_attempt(tmp_path: Any, **extra: Any) -> dict[str, Any]:
     """An attempt of another trainee: nobody else may see or touch it."""
     course = publish_demo_course(tmp_path)
@@ -59,12 +63,24 @@ def _cohort(tmp_path: Any) -> dict[str, Any]:
     return {"cohort_id": issue_demo_credential(tmp_path).enrolment.cohort_id}
 
 
+def _cohort_trainer(tmp_path: Any) -> dict[str, Any]:
+    cohort = issue_demo_credential(tmp_path).enrolment.cohort
+    return {"cohort_id": cohort.id, "user_id": cohort.created_by_id}
+
+
 def _session(tmp_path: Any) -> dict[str, Any]:
     from datetime import date
 
     cohort = issue_demo_credential(tmp_path).enrolment.cohort
     trainer = make_user(roles=("trainer",))
     return {"session_id": trainer_tools.add_session(cohort, date(2027, 1, 5), "", trainer).id}
+
+
+def _cohort_attempt(tmp_path: Any) -> dict[str, Any]:
+    """An attempt of a trainee in a cohort taught by another trainer."""
+    enrolment = issue_demo_credential(tmp_path).enrolment
+    quiz = attempt_service.quiz_of(enrolment, "final")
+    return {"attempt_id": attempt_service.start(enrolment, quiz, "mn").attempt.id}
 
 
 def _request(tmp_path: Any) -> dict[str, Any]:
@@ -111,6 +127,43 @@ def anonymous_only(status: int) -> dict[str, Any]:
     return {"anonymous": status, **dict.fromkeys(ROLES[1:], 302)}
 
 
+def registry_staff(status: int) -> dict[str, Any]:
+    # Exports and snapshots hold registry data: reviewers and admins only.
+    return {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "reviewer": status, "admin": status}
+
+
+def no_token(status: int) -> dict[str, Any]:
+    # The registry API takes bearer tokens only: no session, not even an admin's, gets in.
+    return everyone(status)
+
+
+def _snapshot(_: Any) -> dict[str, Any]:
+    from lms.services import registry_snapshots
+    from lms.services.credentials import today
+
+    return {"snapshot_id": registry_snapshots.take(today(), None).id}
+
+
+def _snapshot_pair(tmp_path: Any) -> dict[str, Any]:
+    snapshot_id = _snapshot(tmp_path)["snapshot_id"]
+    return {"from": snapshot_id, "to": snapshot_id}
+
+
+def _holder(tmp_path: Any) -> dict[str, Any]:
+    return {"user_id": issue_demo_credential(tmp_path).user_id}
+
+
+def _proposal(tmp_path: Any) -> dict[str, Any]:
+    """An open proposal by another reviewer (confirming it is allowed to the visitor)."""
+    from lms.domain.registry.decisions import Proposal
+    from lms.services import registry_decisions
+
+    credential = issue_demo_credential(tmp_path)
+    proposer = make_user(roles=("reviewer",))
+    decision = registry_decisions.propose(credential, proposer, Proposal("suspend", "", "x"))
+    return {"decision_id": decision.id}
+
+
 MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, Any]]] = {
     "main.index": ("GET", None, everyone(200)),
     "main.healthz": ("GET", None, everyone(200)),
@@ -146,8 +199,16 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "quiz.result": ("GET", _someone_elses_attempt, enrolled_only(404)),
     "trainer.home": ("GET", None, trainers(200)),
     "trainer.decide": ("POST", _request, trainers(302)),
-    "trainer.create_cohort": ("POST", None, trainers(302)),
+    "trainer.create_cohort": ("POST", None, trainers(400)),  # no course or name: the form again
+    "trainer.new_cohort": ("GET", None, trainers(200)),
+    "trainer.bulk_template": ("GET", None, trainers(200)),
     "trainer.accommodation": ("POST", None, trainers(302)),
+    # Aggregated, nameless course data: every trainer may see it, not only a cohort's.
+    "trainer.analysis_index": ("GET", None, trainers(200)),
+    "trainer.item_analysis": ("GET", _quiz_version, trainers(200)),
+    # Off in tests (no LMS_GIT_HOOK_SECRET): 404 for everyone. When it is on, an unsigned
+    # POST gets 401 whoever sends it (tests/web/test_git_hook.py).
+    "hooks.git_push": ("POST", None, everyone(404)),
     "certificates.certificate": ("GET", _credential, enrolled_only(404)),
     "certificates.certificate_pdf": ("GET", _credential, enrolled_only(404)),
     "certificates.credential_jwt": ("GET", _credential, enrolled_only(404)),
@@ -160,10 +221,46 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "trainer.sign_off": ("POST", _trainee_enrolment, cohort_trainers(302)),
     "trainer.approve_credential": ("POST", _trainee_enrolment, cohort_trainers(302)),
     "trainer.attendance": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.cohort": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.edit_cohort": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.regenerate_key": ("POST", _cohort, cohort_trainers(302)),
+    "trainer.add_cohort_trainer": ("POST", _cohort, cohort_trainers(302)),
+    "trainer.remove_cohort_trainer": ("POST", _cohort_trainer, cohort_trainers(302)),
+    "trainer.move_cohort": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.bulk_enrolment": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.bulk_apply": ("POST", _cohort, cohort_trainers(302)),
     "trainer.mark_attendance": ("POST", _session, cohort_trainers(302)),
+    "trainer.session": ("GET", _session, cohort_trainers(200)),
+    "trainer.edit_session": ("POST", _session, cohort_trainers(302)),
+    "trainer.delete_session": ("POST", _session, cohort_trainers(302)),
+    "trainer.progress": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.progress_csv": ("GET", _cohort, cohort_trainers(200)),
+    "trainer.attempt": ("GET", _cohort_attempt, cohort_trainers(200)),
+    "trainer.set_accommodation": ("POST", _trainee_enrolment, cohort_trainers(302)),
     "admin.credential": ("GET", _credential, only_admin(200)),
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
+    "registry.export_csv": ("GET", None, registry_staff(200)),
+    "registry.export_xlsx": ("GET", None, registry_staff(200)),
+    "registry.snapshots": ("GET", None, registry_staff(200)),
+    "registry.snapshot_jws": ("GET", _snapshot, registry_staff(200)),
+    "registry.snapshot_json": ("GET", _snapshot, registry_staff(200)),
+    "registry.snapshot_diff": ("GET", _snapshot_pair, registry_staff(200)),
+    "registry.index": ("GET", None, registry_staff(200)),
+    "registry.find_national_id": ("POST", None, registry_staff(400)),  # no number: the form
+    "registry.coach": ("GET", _holder, registry_staff(200)),
+    "registry.eligibility": ("GET", None, registry_staff(200)),
+    "registry.statistics": ("GET", None, registry_staff(200)),
+    "registry.record_note": ("POST", _credential, registry_staff(302)),
+    "registry.propose": ("POST", _credential, registry_staff(302)),
+    "registry.confirm": ("POST", _proposal, registry_staff(302)),
+    "registry.reject": ("POST", _proposal, registry_staff(302)),
+    "registry.withdraw": ("POST", _proposal, registry_staff(302)),
+    "api.openapi_document": ("GET", None, everyone(200)),
+    "api.registry_credentials": ("GET", None, no_token(401)),
+    "api.registry_credential": ("GET", _credential, no_token(401)),
+    "api.registry_eligibility": ("GET", None, no_token(401)),
+    "api.registry_eligibility_by_national_id": ("POST", None, no_token(401)),
 }
 
 

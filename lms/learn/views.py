@@ -85,6 +85,7 @@ def enrol(slug: str) -> ResponseReturnValue:
         "already": (_("You are already enrolled in this course."), "info"),
         "unmet": (_("You do not meet the prerequisites of this course yet."), "error"),
         "bad_key": (_("This enrolment key is not valid for this course."), "error"),
+        "full": (_("This cohort is full. Ask its trainer about a place."), "error"),
         "unavailable": (_("This course is not available for enrolment."), "error"),
     }
     flash(*messages[result.outcome])

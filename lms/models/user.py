@@ -24,6 +24,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     locale: Mapped[str] = mapped_column(String(5), default="mn")
     region: Mapped[str] = mapped_column(String(40), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Contact number (private, like the email); given by a trainer's bulk enrolment file.
+    phone: Mapped[str] = mapped_column(String(40), default="")
     # The national registration number is private: stored encrypted, found by a keyed hash.
     national_id_encrypted: Mapped[str | None] = mapped_column(String(255))
     national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)

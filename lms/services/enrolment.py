@@ -13,7 +13,7 @@ from lms.domain.enrolment import LearnerRecord, course_work_complete, unmet_prer
 from lms.extensions import db
 from lms.models import Cohort, Course, Enrolment, User
 from lms.models.types import utcnow
-from lms.services import audit
+from lms.services import audit, cohorts
 from lms.services.course_store import latest_patch, latest_version, parsed_course
 
 ACTIVE, REQUESTED, COMPLETED, DECLINED, WITHDRAWN = (
@@ -23,7 +23,7 @@ ACTIVE, REQUESTED, COMPLETED, DECLINED, WITHDRAWN = (
     "declined",
     "withdrawn",
 )
-Outcome = Literal["enrolled", "requested", "already", "unmet", "bad_key", "unavailable"]
+Outcome = Literal["enrolled", "requested", "already", "unmet", "bad_key", "full", "unavailable"]
 
 
 @dataclass
@@ -72,6 +72,12 @@ def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
         if cohort is None:
             return EnrolResult("bad_key")
         version = cohort.course_version
+        if cohort.capacity is not None:
+            # Count and enrol under the cohort's lock: concurrent enrolments queue here.
+            cohorts.lock(cohort)
+            if cohorts.seats_taken(cohort) >= cohort.capacity:
+                db.session.rollback()
+                return EnrolResult("full")
     state = REQUESTED if parsed.enrolment == "approval" else ACTIVE
     enrolment = existing or Enrolment(user_id=user.id, course_id=course.id)
     enrolment.course_version_id = version.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
@@ -11,17 +12,17 @@ from lms.domain.roles import ADMIN
 from lms.extensions import db
 from lms.models import (
     Accommodation,
-    AttendanceMark,
-    AttendanceSession,
     Cohort,
     CohortTrainer,
     Course,
+    CourseVersion,
     Enrolment,
     PracticumRecord,
     User,
 )
 from lms.models.types import utcnow
-from lms.services import audit
+from lms.services import audit, cohorts
+from lms.services.cohorts import CohortDetails
 from lms.services.course_store import latest_version
 
 # No 0/O or 1/I: keys are read aloud and typed on phones.
@@ -32,23 +33,57 @@ def new_enrolment_key() -> str:
     return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(8))
 
 
-def create_cohort(course: Course, name: str, actor: User) -> Cohort:
-    version = latest_version(course)
-    if version is None:
+def create_cohort(
+    course: Course,
+    name: str,
+    actor: User,
+    *,
+    version: CourseVersion | None = None,
+    details: CohortDetails | None = None,
+    co_trainers: Iterable[User] = (),
+) -> Cohort:
+    """A cohort on `version` (default: the newest); its creator and `co_trainers` teach it.
+
+    Audited with everything set; commits.
+    """
+    version = version or latest_version(course)
+    if version is None or version.course_id != course.id:
         raise LookupError(course.slug)
+    details = details or CohortDetails(name=name)
     cohort = Cohort(
         course_id=course.id,
         course_version_id=version.id,
         name=name.strip(),
         enrolment_key=new_enrolment_key(),
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        region=details.region,
+        online=details.online,
+        capacity=details.capacity,
         created_by_id=actor.id,
     )
     db.session.add(cohort)
     db.session.flush()
     db.session.add(CohortTrainer(cohort_id=cohort.id, user_id=actor.id, added_by_id=actor.id))
     audit.record(
-        actor, "cohort.create", "cohort", cohort.id, {"course": course.slug, "name": cohort.name}
+        actor,
+        "cohort.create",
+        "cohort",
+        cohort.id,
+        {
+            "course": course.slug,
+            "name": cohort.name,
+            "version": version.version,
+            "starts_on": details.starts_on.isoformat() if details.starts_on else None,
+            "ends_on": details.ends_on.isoformat() if details.ends_on else None,
+            "region": details.region,
+            "online": details.online,
+            "capacity": details.capacity,
+        },
     )
+    for user in co_trainers:
+        if user.id != actor.id:
+            cohorts.add_trainer(cohort, user, actor, commit=False)
     db.session.commit()
     return cohort
 
@@ -194,17 +229,6 @@ def record_practicum(
     return record
 
 
-def add_session(cohort: Cohort, held_on: date, title: str, actor: User) -> AttendanceSession:
-    session = AttendanceSession(
-        cohort_id=cohort.id, held_on=held_on, title=title.strip(), created_by_id=actor.id
-    )
-    db.session.add(session)
-    db.session.flush()
-    audit.record(actor, "attendance.session", "cohort", cohort.id, {"held_on": held_on.isoformat()})
-    db.session.commit()
-    return session
-
-
 def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
     return list(
         db.session.execute(
@@ -215,42 +239,9 @@ def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
     )
 
 
-def mark_attendance(session: AttendanceSession, present: set[int], actor: User) -> None:
-    """Set who was present (user ids) among the cohort's trainees; audited; may issue."""
-    from lms.services.credentials import maybe_issue
-
-    enrolled = cohort_enrolments(session.cohort)
-    marks = {
-        mark.user_id: mark
-        for mark in db.session.execute(
-            select(AttendanceMark).where(AttendanceMark.session_id == session.id)
-        ).scalars()
-    }
-    for enrolment in enrolled:
-        mark = marks.get(enrolment.user_id)
-        if mark is None:
-            mark = AttendanceMark(session_id=session.id, user_id=enrolment.user_id)
-            db.session.add(mark)
-        mark.present = enrolment.user_id in present
-        mark.marked_by_id = actor.id
-        mark.marked_at = utcnow()
-    audit.record(
-        actor,
-        "attendance.mark",
-        "attendance_session",
-        session.id,
-        {"present": sorted(present & {e.user_id for e in enrolled})},
-    )
-    db.session.commit()
-    for enrolment in enrolled:
-        maybe_issue(enrolment)
-
-
-def present_user_ids(session: AttendanceSession) -> set[int]:
-    return set(
-        db.session.execute(
-            select(AttendanceMark.user_id).where(
-                AttendanceMark.session_id == session.id, AttendanceMark.present.is_(True)
-            )
-        ).scalars()
-    )
+# Attendance lives in lms.services.attendance; these names stay importable from here.
+from lms.services.attendance import (  # noqa: E402, F401
+    add_session,
+    mark_attendance,
+    present_user_ids,
+)

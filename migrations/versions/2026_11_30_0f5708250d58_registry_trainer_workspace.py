@@ -126,6 +126,9 @@ def upgrade():
         batch_op.add_column(sa.Column('online', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('capacity', sa.Integer(), nullable=True))
 
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone', sa.String(length=40), nullable=False, server_default=''))
+
     with op.batch_alter_table('credential', schema=None) as batch_op:
         batch_op.add_column(sa.Column('course_slug', sa.String(length=80), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False, server_default=''))
@@ -249,6 +252,9 @@ def downgrade():
         batch_op.drop_column('region')
         batch_op.drop_column('kind')
         batch_op.drop_column('course_slug')
+
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('phone')
 
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.drop_column('capacity')

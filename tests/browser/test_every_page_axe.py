@@ -40,12 +40,37 @@ NOT_PAGES = {
     "trainer.sign_off",
     "trainer.approve_credential",
     "trainer.mark_attendance",
+    "trainer.regenerate_key",
+    "trainer.add_cohort_trainer",
+    "trainer.remove_cohort_trainer",
+    "trainer.bulk_apply",
+    "trainer.bulk_template",
+    "trainer.progress_csv",
+    "trainer.set_accommodation",
+    "trainer.edit_session",
+    "trainer.delete_session",
     "certificates.certificate_pdf",
     "certificates.credential_jwt",
     "certificates.api_credential",
     "certificates.jwks",
     "certificates.status_list",
     "certificates.issuer",
+    "hooks.git_push",
+    "registry.export_csv",
+    "registry.export_xlsx",
+    "registry.snapshot_jws",
+    "registry.snapshot_json",
+    "api.openapi_document",
+    "api.registry_credentials",
+    "api.registry_credential",
+    "api.registry_eligibility",
+    "api.registry_eligibility_by_national_id",
+    "registry.find_national_id",
+    "registry.record_note",
+    "registry.propose",
+    "registry.confirm",
+    "registry.reject",
+    "registry.withdraw",
 }
 
 
@@ -72,16 +97,129 @@ def _trainer_page(ctx: dict[str, Any]) -> str:
 
 
 def _trainee_page(ctx: dict[str, Any]) -> str:
-    enrolment_id = issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment_id
-    return f"/trainer/enrolments/{enrolment_id}"
+    enrolment = _taught_enrolment(ctx)
+    _graded_attempt(enrolment)
+    trainer_tools.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
+    return f"/trainer/enrolments/{enrolment.id}"
 
 
 def _attendance_page(ctx: dict[str, Any]) -> str:
     from datetime import date
 
-    cohort = issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment.cohort
+    cohort = _taught_enrolment(ctx).cohort
     trainer_tools.add_session(cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
     return f"/trainer/cohorts/{cohort.id}/attendance"
+
+
+def _taught_enrolment(ctx: dict[str, Any]) -> Any:
+    """An enrolment of `other` in a cohort that the logged-in trainer (`user`) teaches."""
+    from lms.extensions import db
+    from lms.models import CohortTrainer
+
+    enrolment = issue_demo_credential(ctx["tmp_path"], ctx["other"]).enrolment
+    db.session.add(CohortTrainer(cohort_id=enrolment.cohort_id, user_id=ctx["user"].id))
+    db.session.commit()
+    return enrolment
+
+
+def _graded_attempt(enrolment: Any) -> Any:
+    quiz = attempt_service.quiz_of(enrolment, "final")
+    attempt = attempt_service.start(enrolment, quiz, "mn").attempt
+    attempt_service.submit(attempt, attempt.seq, {})
+    return attempt
+
+
+def _progress_page(ctx: dict[str, Any]) -> str:
+    from datetime import date
+
+    enrolment = _taught_enrolment(ctx)
+    session = trainer_tools.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    trainer_tools.mark_attendance(session, {ctx["other"].id}, ctx["user"])
+    _graded_attempt(enrolment)
+    return f"/trainer/cohorts/{enrolment.cohort_id}/progress"
+
+
+def _session_page(ctx: dict[str, Any]) -> str:
+    from datetime import date
+
+    enrolment = _taught_enrolment(ctx)
+    session = trainer_tools.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    return f"/trainer/sessions/{session.id}"
+
+
+def _attempt_page(ctx: dict[str, Any]) -> str:
+    return f"/trainer/attempts/{_graded_attempt(_taught_enrolment(ctx)).id}"
+
+
+def _two_snapshots(ctx: dict[str, Any]) -> tuple[int, int]:
+    """An empty registry on 2026-01-01 and one credential today, both signed."""
+    from datetime import date
+
+    from flask import current_app
+
+    from lms.services import credentials, registry_snapshots
+
+    issue_demo_credential(ctx["tmp_path"], ctx["other"])
+    with current_app.test_request_context():
+        older = registry_snapshots.take(date(2026, 1, 1), None)
+        newer = registry_snapshots.take(credentials.today(), None)
+    return older.id, newer.id
+
+
+def _snapshot_diff_page(ctx: dict[str, Any]) -> str:
+    older, newer = _two_snapshots(ctx)
+    return f"/registry/snapshots/diff?from={older}&to={newer}"
+
+
+def _analysed_quiz(ctx: dict[str, Any]) -> str:
+    """Twelve graded attempts at check-1, so the item analysis has rows and flags."""
+    from tests.factories import take_quiz
+
+    course = publish_demo_course(ctx["tmp_path"])
+    for number in range(12):
+        take_quiz(course, {"model-1": "a" if number % 3 else "b", "model-2": number < 2})
+    return "/trainer/courses/demo/versions/1.0.0/quizzes/check-1/analysis"
+
+
+def _own_cohort(ctx: dict[str, Any], versions: tuple[str, ...] = ("1.0.0",)) -> Any:
+    """A cohort the logged-in trainer created (dates, place, capacity), with `other` in it."""
+    from datetime import date
+
+    from lms.services.cohorts import CohortDetails
+
+    for version in versions:
+        course = publish_demo_course(
+            ctx["tmp_path"],
+            enrolment="key",
+            version=version,
+            replace={"quizzes/final.yml": ("pass_mark: 80", f"pass_mark: {80 - len(version)}")},
+        )
+    first = min(course.versions, key=lambda v: (v.major, v.minor, v.patch))
+    details = CohortDetails("Ховд 2027", date(2027, 4, 1), date(2027, 4, 4), "khovd", True, 30)
+    co_trainer = make_user(roles=("trainer",), email="co-trainer@example.mn")
+    cohort = trainer_tools.create_cohort(
+        course, details.name, ctx["user"], version=first, details=details, co_trainers=[co_trainer]
+    )
+    enrolments.enrol(ctx["other"], course, key=cohort.enrolment_key)
+    return cohort
+
+
+def _move_page(ctx: dict[str, Any]) -> str:
+    cohort = _own_cohort(ctx, ("1.0.0", "1.1.0"))
+    newer = max(cohort.course.versions, key=lambda v: (v.major, v.minor, v.patch))
+    return f"/trainer/cohorts/{cohort.id}/move?version={newer.id}"
+
+
+def _registry_record(ctx: dict[str, Any]) -> str:
+    """A coach's record with history, a concern and another reviewer's open proposal."""
+    from lms.domain.registry.decisions import Proposal
+    from lms.services import registry_decisions
+
+    credential = issue_demo_credential(ctx["tmp_path"], ctx["other"])
+    proposer = make_user(roles=("reviewer",), email="proposer@example.mn")
+    registry_decisions.record_note(credential, proposer, "concern", "Хаяг шалгах.")
+    registry_decisions.propose(credential, proposer, Proposal("revoke", "fraud", "Хуурамч."))
+    return f"/registry/coaches/{ctx['other'].id}"
 
 
 # endpoint: (role to log in as or None, setup returning the path)
@@ -111,12 +249,37 @@ PAGES = {
     ),
     "trainer.trainee": ("trainer", _trainee_page),
     "trainer.attendance": ("trainer", _attendance_page),
+    "trainer.new_cohort": ("trainer", lambda ctx: _own_cohort(ctx) and "/trainer/cohorts/new"),
+    "trainer.cohort": ("trainer", lambda ctx: f"/trainer/cohorts/{_own_cohort(ctx).id}"),
+    "trainer.edit_cohort": ("trainer", lambda ctx: f"/trainer/cohorts/{_own_cohort(ctx).id}/edit"),
+    "trainer.bulk_enrolment": (
+        "trainer",
+        lambda ctx: f"/trainer/cohorts/{_own_cohort(ctx).id}/bulk",
+    ),
+    "trainer.move_cohort": ("trainer", _move_page),
+    "trainer.analysis_index": ("trainer", lambda ctx: _analysed_quiz(ctx) and "/trainer/analysis"),
+    "trainer.item_analysis": ("trainer", _analysed_quiz),
+    "trainer.progress": ("trainer", _progress_page),
+    "trainer.session": ("trainer", _session_page),
+    "trainer.attempt": ("trainer", _attempt_page),
     "admin.credential": (
         "admin",
         lambda ctx: f"/admin/credentials/{issue_demo_credential(ctx['tmp_path']).number}",
     ),
     "admin.users": ("admin", lambda ctx: "/admin/users"),
     "admin.user_roles": ("admin", lambda ctx: f"/admin/users/{ctx['other'].id}"),
+    "registry.snapshots": ("reviewer", lambda ctx: _two_snapshots(ctx) and "/registry/snapshots"),
+    "registry.snapshot_diff": ("reviewer", _snapshot_diff_page),
+    "registry.index": (
+        "reviewer",
+        lambda ctx: issue_demo_credential(ctx["tmp_path"], ctx["other"]) and "/registry/",
+    ),
+    "registry.coach": ("reviewer", _registry_record),
+    "registry.eligibility": ("reviewer", lambda ctx: "/registry/eligibility"),
+    "registry.statistics": (
+        "reviewer",
+        lambda ctx: issue_demo_credential(ctx["tmp_path"], ctx["other"]) and "/registry/statistics",
+    ),
     "errors.404": (None, lambda ctx: "/no-such-page"),
     "errors.403": ("trainee", lambda ctx: "/admin/users"),
 }

@@ -1,0 +1,131 @@
+"""A trainer sees and acts only on the cohorts they teach; co-trainers join; admins see all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lms.models import Cohort, Enrolment
+from lms.services import cohorts, trainer_tools
+from lms.services import enrolment as enrolments
+from tests.factories import make_user, publish_demo_course
+
+
+def _client_for(app, user):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    return client
+
+
+@pytest.fixture
+def two_cohorts(app, db, tmp_path):
+    """Cohorts A and B of an approval course, each with a trainee and a pending request."""
+    course = publish_demo_course(tmp_path, enrolment="approval")
+    world = {}
+    for side in ("a", "b"):
+        trainer = make_user(roles=("trainer",), name=f"Сургагч {side.upper()}")
+        cohort = trainer_tools.create_cohort(course, f"Бүлэг {side.upper()}", trainer)
+        trainee = make_user(name=f"Суралцагч {side.upper()}")
+        enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
+        enrolments.decide(enrolment, True, trainer)
+        waiting = make_user(name=f"Хүлээгч {side.upper()}")
+        request = enrolments.enrol(waiting, course, key=cohort.enrolment_key).enrolment
+        session = trainer_tools.add_session(cohort, date(2027, 5, 1), "", trainer)
+        world[side] = {
+            "trainer": trainer,
+            "cohort": cohort.id,
+            "enrolment": enrolment.id,
+            "request": request.id,
+            "session": session.id,
+        }
+    return world
+
+
+def _pages(app, side):
+    """GET pages of one cohort and its trainee."""
+    pages = [
+        f"/trainer/cohorts/{side['cohort']}",
+        f"/trainer/cohorts/{side['cohort']}/edit",
+        f"/trainer/cohorts/{side['cohort']}/bulk",
+        f"/trainer/cohorts/{side['cohort']}/move",
+        f"/trainer/cohorts/{side['cohort']}/attendance",
+        f"/trainer/enrolments/{side['enrolment']}",
+    ]
+    if "trainer.progress" in app.view_functions:
+        pages.append(f"/trainer/cohorts/{side['cohort']}/progress")
+    return pages
+
+
+def _actions(side):
+    """POSTs that change one cohort or its trainees (each is refused before it reads a form)."""
+    cohort, trainer = side["cohort"], side["trainer"]
+    return [
+        f"/trainer/cohorts/{cohort}/key",
+        f"/trainer/cohorts/{cohort}/edit",
+        f"/trainer/cohorts/{cohort}/trainers",
+        f"/trainer/cohorts/{cohort}/trainers/{trainer.id}/remove",
+        f"/trainer/cohorts/{cohort}/bulk",
+        f"/trainer/cohorts/{cohort}/bulk/apply",
+        f"/trainer/cohorts/{cohort}/move",
+        f"/trainer/cohorts/{cohort}/attendance",
+        f"/trainer/sessions/{side['session']}/marks",
+        f"/trainer/enrolments/{side['enrolment']}/practicum",
+        f"/trainer/enrolments/{side['enrolment']}/issue",
+        f"/trainer/requests/{side['request']}",
+    ]
+
+
+def test_a_trainer_works_in_their_own_cohort(app, two_cohorts):
+    client = _client_for(app, two_cohorts["a"]["trainer"])
+    for url in _pages(app, two_cohorts["a"]):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_trainer_is_refused_everything_of_another_cohort(app, db, two_cohorts):
+    client = _client_for(app, two_cohorts["a"]["trainer"])
+    b = two_cohorts["b"]
+    for url in _pages(app, b):
+        assert client.get(url).status_code == 403, url
+    key = db.session.get(Cohort, b["cohort"]).enrolment_key
+    for url in _actions(b):
+        assert client.post(url, data={"approve": "1"}).status_code == 403, url
+    db.session.expire_all()
+    assert db.session.get(Cohort, b["cohort"]).enrolment_key == key
+    assert db.session.get(Enrolment, b["request"]).state == "requested"
+    assert [u.id for u in cohorts.trainers(db.session.get(Cohort, b["cohort"]))] == [
+        b["trainer"].id
+    ]
+
+
+def test_the_home_page_lists_only_their_own(app, two_cohorts):
+    home = _client_for(app, two_cohorts["a"]["trainer"]).get("/trainer/").text
+    assert "Бүлэг A" in home
+    assert "Суралцагч A" in home
+    assert "Хүлээгч A" in home
+    assert "Бүлэг B" not in home
+    assert "Суралцагч B" not in home
+    assert "Хүлээгч B" not in home
+
+
+def test_a_co_trainer_added_to_another_cohort_can_then_act_on_it(app, db, two_cohorts):
+    a, b = two_cohorts["a"], two_cohorts["b"]
+    owner = _client_for(app, b["trainer"])
+    owner.post(f"/trainer/cohorts/{b['cohort']}/trainers", data={"email": a["trainer"].email})
+    client = _client_for(app, a["trainer"])
+    for url in _pages(app, b):
+        assert client.get(url).status_code == 200, url
+    client.post(f"/trainer/requests/{b['request']}", data={"approve": "1"})
+    assert db.session.get(Enrolment, b["request"]).state == "active"
+    assert "Бүлэг B" in client.get("/trainer/").text
+
+
+def test_an_admin_sees_every_cohort(app, two_cohorts):
+    client = _client_for(app, make_user(roles=("admin",)))
+    for side in ("a", "b"):
+        for url in _pages(app, two_cohorts[side]):
+            assert client.get(url).status_code == 200, url
+    home = client.get("/trainer/").text
+    assert "Бүлэг A" in home
+    assert "Бүлэг B" in home

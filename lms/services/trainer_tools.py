@@ -157,9 +157,16 @@ def set_accommodation(user: User, multiplier: float, no_limit: bool, actor: User
     db.session.commit()
 
 
-def accommodations() -> list[tuple[Accommodation, User]]:
+def accommodations(trainer: User) -> list[tuple[Accommodation, User]]:
+    """Accommodations of the trainees `trainer` follows (every one for an admin)."""
+    followed = select(Enrolment.user_id).where(
+        Enrolment.state.in_(("requested", "active", "completed")), _followed(trainer)
+    )
     rows = db.session.execute(
-        select(Accommodation, User).join(User, User.id == Accommodation.user_id).order_by(User.name)
+        select(Accommodation, User)
+        .join(User, User.id == Accommodation.user_id)
+        .where(User.id.in_(followed))
+        .order_by(User.name)
     )
     return [(accommodation, user) for accommodation, user in rows]
 

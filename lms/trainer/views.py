@@ -32,7 +32,7 @@ def home() -> ResponseReturnValue:
         cohorts=cohorts,
         seats=cohort_service.seat_counts(cohorts),
         trainees=trainer_tools.followed_enrolments(current_user),
-        accommodations=trainer_tools.accommodations(),
+        accommodations=trainer_tools.accommodations(current_user),
         decision_form=DecisionForm(),
         accommodation_form=AccommodationForm(),
     )

@@ -129,3 +129,17 @@ def test_an_admin_sees_every_cohort(app, two_cohorts):
     home = client.get("/trainer/").text
     assert "Бүлэг A" in home
     assert "Бүлэг B" in home
+
+
+def test_home_lists_accommodations_only_of_followed_trainees(app, db, two_cohorts):
+    admin = make_user(roles=("admin",))
+    for side in ("a", "b"):
+        trainee = db.session.get(Enrolment, two_cohorts[side]["enrolment"]).user
+        trainer_tools.set_accommodation(trainee, 1.5, False, admin)
+    a_trainee = db.session.get(Enrolment, two_cohorts["a"]["enrolment"]).user
+    b_trainee = db.session.get(Enrolment, two_cohorts["b"]["enrolment"]).user
+    page = _client_for(app, two_cohorts["a"]["trainer"]).get("/trainer/").text
+    assert a_trainee.email in page
+    assert b_trainee.email not in page
+    everything = _client_for(app, admin).get("/trainer/").text
+    assert a_trainee.email in everything and b_trainee.email in everything

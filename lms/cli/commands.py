@@ -11,7 +11,9 @@ def register_commands(app: Flask) -> None:
     from lms.cli.credentials import credentials_cli, keys_cli
     from lms.cli.preview import preview_command
     from lms.cli.quizzes import quizzes_cli
+    from lms.cli.registry import registry_cli
     from lms.cli.serve import demo_command, serve_command
+    from lms.cli.tokens import tokens_cli
     from lms.cli.users import users_cli
 
     courses_cli.add_command(preview_command)
@@ -24,5 +26,7 @@ def register_commands(app: Flask) -> None:
         quizzes_cli,
         keys_cli,
         credentials_cli,
+        tokens_cli,
+        registry_cli,
     ):
         app.cli.add_command(command)

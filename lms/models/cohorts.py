@@ -33,6 +33,7 @@ class HookDelivery(db.Model):  # type: ignore[name-defined,misc]
     delivery_id: Mapped[str] = mapped_column(String(100), unique=True)
     commit: Mapped[str] = mapped_column(String(80), default="")
     ref: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(20))  # processing, published, unchanged, refused, ignored, error
+    # processing, published, unchanged, refused, ignored, error
+    status: Mapped[str] = mapped_column(String(20))
     response: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

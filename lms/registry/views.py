@@ -8,3 +8,12 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
+
+from lms.registry import (  # noqa: E402,F401
+    decision_views,
+    exports,
+    list_views,
+    record_views,
+    snapshot_views,
+    stats_views,
+)

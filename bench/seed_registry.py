@@ -293,6 +293,7 @@ def _seed_in_app(
                     "region": region,
                     "organisation": organisation,
                     "holder_folded": name.casefold(),
+                    "status_since": changed_on or issued,
                 }
             )
             events.append(_event(credential_id, "issue", None, "active", issued))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -66,6 +76,8 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     """An issued credential: an immutable snapshot plus a status that changes by events."""
 
     __tablename__ = "credential"
+    # Name search scans this narrow index (name and id) instead of the wide rows.
+    __table_args__ = (Index("ix_credential_holder_folded", "holder_folded", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -74,8 +86,8 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
     # What the credential says, frozen when issued (CredentialSnapshot.to_json()).
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    issued_on: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date, index=True)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
     qualifies_for_subsidy: Mapped[bool]
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_reason: Mapped[str] = mapped_column(String(40), default="")
@@ -90,7 +102,10 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[str] = mapped_column(String(20), default="")
     region: Mapped[str] = mapped_column(String(40), index=True, default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
-    holder_folded: Mapped[str] = mapped_column(String(200), index=True, default="")
+    holder_folded: Mapped[str] = mapped_column(String(200), default="")
+    # Date (in Mongolia) of the latest status event: on any later date the status is `status`,
+    # so "status on date D" needs the event history only for D before this day.
+    status_since: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     enrolment: Mapped[Enrolment] = relationship()

@@ -278,13 +278,16 @@ def _record_event(
     note: str = "",
 ) -> None:
     """Append the status history the registry answers "status on date D" from."""
+    on = on or today()
+    if credential.status_since is None or on >= credential.status_since:
+        credential.status_since = on
     db.session.add(
         CredentialEvent(
             credential_id=credential.id,
             action=action,
             from_status=old,
             to_status=credential.status,
-            effective_on=on or today(),
+            effective_on=on,
             actor_id=actor.id if actor else None,
             reason=reason,
             note=note,

@@ -41,15 +41,71 @@ def create_demo_data(make_password: Callable[[], str]) -> DemoResult:
         published = publishing.publish_path(folder, allow_dirty=True)
         result.messages.extend(str(problem) for problem in published.problems)
         result.messages.append(published.message)
+    users = {}
     for role, email, name in DEMO_ACCOUNTS:
         password = make_password()
-        accounts.create_user(
+        users[role] = accounts.create_user(
             accounts.NewAccount(email=email, name=name, password=password, region="ub-bayangol"),
             roles=(role,),
         )
         result.logins.append((role, email, password))
     db.session.commit()
+    _demo_coaches(users[TRAINER], make_password)
     return result
+
+
+# Certified coaches, so the registry and the trainer's cohorts have something to show.
+DEMO_COACHES = (
+    (
+        "Энхтуяа Пүрэвдорж",
+        "khovd",
+        "Ховд аймгийн ХБИ-ийн холбоо",
+        "ХО85031214",
+    ),
+    ("Ганбаатар Очир", "darkhan-uul", "Дархан ажлын байр ТББ", "ДА90120533"),
+    ("Нарантуяа Сүхбат", "ub-bayanzurkh", "Хөдөлмөр дэмжих төв", "УБ88070718"),
+    ("Төмөрбаатар Лхагва", "ovorkhangai", "Өвөрхангай нийгмийн ажилтнууд", "ӨВ92111109"),
+)
+
+
+def _demo_coaches(trainer: User, make_password: Callable[[], str]) -> None:
+    """Demo coaches who finished the seminar and the training, each with two credentials."""
+    from lms.models import Course, Enrolment
+    from lms.services import credentials, trainer_tools
+
+    courses = [
+        db.session.execute(select(Course).where(Course.slug == slug)).scalar_one_or_none()
+        for slug in ("intro-seminar", "job-coach-training")
+    ]
+    cohorts = [
+        trainer_tools.create_cohort(course, f"Демо бүлэг: {course.slug}", trainer)
+        for course in courses
+        if course is not None
+    ]
+    for number, (name, region, organisation, national_id) in enumerate(DEMO_COACHES, 1):
+        coach = accounts.create_user(
+            accounts.NewAccount(
+                email=f"coach{number}@demo.example",
+                name=name,
+                password=make_password(),
+                region=region,
+                organisation=organisation,
+                national_id=national_id,
+            )
+        )
+        for cohort in cohorts:
+            enrolment = Enrolment(
+                user_id=coach.id,
+                course_id=cohort.course_id,
+                course_version_id=cohort.course_version_id,
+                cohort_id=cohort.id,
+                state="completed",
+                decided_by_id=trainer.id,
+            )
+            db.session.add(enrolment)
+            db.session.flush()
+            credentials.issue(enrolment, trainer)
+    db.session.commit()
 
 
 def bundled_course_folders() -> list[Path]:

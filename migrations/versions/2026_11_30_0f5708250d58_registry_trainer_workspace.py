@@ -135,9 +135,12 @@ def upgrade():
         batch_op.add_column(sa.Column('region', sa.String(length=40), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('organisation', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('holder_folded', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('status_since', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_credential_course_slug'), ['course_slug'], unique=False)
-        batch_op.create_index(batch_op.f('ix_credential_holder_folded'), ['holder_folded'], unique=False)
+        batch_op.create_index('ix_credential_holder_folded', ['holder_folded', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_credential_region'), ['region'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credential_issued_on'), ['issued_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credential_expires_on'), ['expires_on'], unique=False)
 
     # ### end Alembic commands ###
     _backfill()
@@ -193,6 +196,12 @@ def _backfill():
             _event(bind, cid, kind, status, new, on, at, actor, info.get("reason", ""),
                    info.get("note", ""))
             status = new
+    bind.execute(
+        sa.text(
+            "UPDATE credential SET status_since = (SELECT MAX(e.effective_on) "
+            "FROM credential_event e WHERE e.credential_id = credential.id)"
+        )
+    )
     for cohort_id, creator in bind.execute(
         sa.text("SELECT id, created_by_id FROM cohort WHERE created_by_id IS NOT NULL")
     ):
@@ -245,8 +254,11 @@ def downgrade():
 
     with op.batch_alter_table('credential', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credential_region'))
-        batch_op.drop_index(batch_op.f('ix_credential_holder_folded'))
+        batch_op.drop_index('ix_credential_holder_folded')
         batch_op.drop_index(batch_op.f('ix_credential_course_slug'))
+        batch_op.drop_index(batch_op.f('ix_credential_issued_on'))
+        batch_op.drop_index(batch_op.f('ix_credential_expires_on'))
+        batch_op.drop_column('status_since')
         batch_op.drop_column('holder_folded')
         batch_op.drop_column('organisation')
         batch_op.drop_column('region')

@@ -162,3 +162,13 @@ def enrol_many(cohort: Any, count: int) -> list[Any]:
         )
     db.session.commit()
     return users
+
+
+def client_for(app: Any, user: Any, language: str | None = "en") -> Any:
+    """A test client of its own, signed in as `user` (pages in `language`; None: the default)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        if language:
+            session["lang"] = language
+    return client

@@ -12,17 +12,9 @@ from lms.models import AttendanceMark, AuditEvent, Credential, QuizAttempt
 from lms.services import attendance, credentials, progress, publishing, trainer_tools
 from lms.services import enrolment as enrolments
 from lms.services.course_store import parsed_course
-from tests.factories import enrol_many, make_user, publish_demo_course
+from tests.factories import client_for, enrol_many, make_user, publish_demo_course
 
 INTRO = Path(__file__).resolve().parents[2] / "courses" / "intro-seminar"
-
-
-def _client_for(app, user, language="en"):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["lang"] = language
-    return client
 
 
 @pytest.fixture
@@ -43,7 +35,7 @@ def _names(html):
 
 
 def test_session_page_lists_the_cohort_by_name_with_one_checkbox_each(app, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     html = client.get(f"/trainer/sessions/{cohort['session'].id}").text
     # Mongolian alphabetical order: О, Ө, П, У, Ү.
     assert _names(html) == ["Оюун Сүх", "Өлзий Бат", "Пүрэв Дорж", "Уянга Бат", "Үүрцайх Нар"]
@@ -57,7 +49,7 @@ def test_session_page_lists_the_cohort_by_name_with_one_checkbox_each(app, cohor
 
 
 def test_marking_saves_idempotently_and_is_audited(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     session_id = cohort["session"].id
     present = [cohort["users"]["Оюун Сүх"].id, cohort["users"]["Уянга Бат"].id]
     response = client.post(f"/trainer/sessions/{session_id}/marks", data={"present": present})
@@ -83,7 +75,7 @@ def test_marking_saves_idempotently_and_is_audited(app, db, cohort):
 
 
 def test_mark_everyone_present_or_absent_without_javascript(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     session_id = cohort["session"].id
     client.post(f"/trainer/sessions/{session_id}/marks", data={"bulk": "all"})
     assert db.session.query(AttendanceMark).filter_by(present=True).count() == 5
@@ -94,7 +86,7 @@ def test_mark_everyone_present_or_absent_without_javascript(app, db, cohort):
 
 def test_people_outside_the_cohort_are_ignored(app, db, cohort):
     stranger = make_user()
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     client.post(
         f"/trainer/sessions/{cohort['session'].id}/marks",
         data={"present": [stranger.id, "not-a-number"]},
@@ -103,7 +95,7 @@ def test_people_outside_the_cohort_are_ignored(app, db, cohort):
 
 
 def test_adding_a_session_opens_its_marking_page(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     cohort_id = cohort["cohort"].id
     response = client.post(
         f"/trainer/cohorts/{cohort_id}/attendance", data={"held_on": "2027-03-02", "title": "2"}
@@ -116,7 +108,7 @@ def test_adding_a_session_opens_its_marking_page(app, db, cohort):
 
 
 def test_another_cohorts_trainer_cannot_see_or_mark_a_session(app, db, cohort):
-    outsider = _client_for(app, make_user(roles=("trainer",)))
+    outsider = client_for(app, make_user(roles=("trainer",)))
     session_id = cohort["session"].id
     assert outsider.get(f"/trainer/sessions/{session_id}").status_code == 403
     response = outsider.post(f"/trainer/sessions/{session_id}/marks", data={"bulk": "all"})
@@ -138,7 +130,7 @@ def test_session_summaries_count_who_was_present(app, db, cohort):
 
 def test_ninety_trainees_are_marked_in_one_save(app, db, cohort):
     users = enrol_many(cohort["cohort"], 90)
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     session_id = cohort["session"].id
     chosen = [u.id for u in users[::3]]
     client.post(f"/trainer/sessions/{session_id}/marks", data={"present": chosen})
@@ -190,7 +182,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
     assert [(r.code, r.done, r.required) for r in reasons] == [("attendance", 3, 4)]
     assert db.session.query(Credential).count() == 0
     # The trainer marks the fourth day on the session page: the certificate is issued.
-    client = _client_for(app, trainer)
+    client = client_for(app, trainer)
     client.post(f"/trainer/sessions/{sessions[3].id}/marks", data={"present": [trainee.id]})
     credential = db.session.query(Credential).one()
     assert credential.user_id == trainee.id
@@ -199,7 +191,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
 
 
 def test_a_session_date_and_title_can_be_corrected(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     session_id = cohort["session"].id
     client.post(
         f"/trainer/sessions/{session_id}/edit", data={"held_on": "2027-03-04", "title": "Нэг"}
@@ -212,7 +204,7 @@ def test_a_session_date_and_title_can_be_corrected(app, db, cohort):
 
 
 def test_only_a_session_nobody_attended_can_be_deleted(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     session = cohort["session"]
     someone = next(iter(cohort["users"].values()))
     attendance.mark_attendance(session, {someone.id}, cohort["trainer"])
@@ -271,5 +263,5 @@ def test_deleting_a_mistaken_session_can_complete_a_certificate(app, db, tmp_pat
     progress.refresh_completion(enrolment)
     assert [r.code for r in credentials.decision(enrolment).reasons] == ["attendance"]
     assert db.session.query(Credential).count() == 0
-    _client_for(app, trainer).post(f"/trainer/sessions/{mistake.id}/delete")
+    client_for(app, trainer).post(f"/trainer/sessions/{mistake.id}/delete")
     assert db.session.query(Credential).filter_by(user_id=trainee.id).count() == 1

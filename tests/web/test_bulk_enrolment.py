@@ -13,7 +13,7 @@ from lms.services import accounts, trainer_tools
 from lms.services import bulk_enrolment as bulk_service
 from lms.services import enrolment as enrolments
 from lms.services.cohorts import CohortDetails
-from tests.factories import DEFAULT_PASSWORD, make_user, publish_demo_course
+from tests.factories import DEFAULT_PASSWORD, client_for, make_user, publish_demo_course
 
 CSV = (
     "\ufeffнэр;и-мэйл;утас;аймаг;байгууллага\r\n"
@@ -22,14 +22,6 @@ CSV = (
     "Алдаатай;not-an-email;;Марс;\r\n"
     "Долгор Бат;here@example.mn;;;\r\n"
 )
-
-
-def _client_for(app, user, language="en"):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["lang"] = language
-    return client
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def test_preview_then_apply_creates_accounts_and_enrols_in_one_go(app, db, setup
     sent = []
     monkeypatch.setattr(bulk_service, "send_mail", lambda *args: sent.append(args))
     cohort = setup["cohort"]
-    client = _client_for(app, setup["trainer"])
+    client = client_for(app, setup["trainer"])
     assert client.get(f"/trainer/cohorts/{cohort.id}/bulk").status_code == 200
 
     preview = _upload(client, cohort)
@@ -120,7 +112,7 @@ def test_preview_then_apply_creates_accounts_and_enrols_in_one_go(app, db, setup
 def test_applying_the_same_preview_twice_enrols_nobody_twice(app, db, setup, monkeypatch):
     monkeypatch.setattr(bulk_service, "send_mail", lambda *args: None)
     cohort = setup["cohort"]
-    client = _client_for(app, setup["trainer"])
+    client = client_for(app, setup["trainer"])
     token = _token(_upload(client, cohort))
     client.post(f"/trainer/cohorts/{cohort.id}/bulk/apply", data={"token": token})
     again = client.post(f"/trainer/cohorts/{cohort.id}/bulk/apply", data={"token": token})
@@ -133,7 +125,7 @@ def test_applying_the_same_preview_twice_enrols_nobody_twice(app, db, setup, mon
 
 def test_a_failure_while_applying_leaves_nothing_behind(app, db, setup, monkeypatch):
     cohort = setup["cohort"]
-    client = _client_for(app, setup["trainer"])
+    client = client_for(app, setup["trainer"])
     text = CSV + "Шинэ Хоёр;second@example.mn;;;\r\n"
     token = _token(_upload(client, cohort, text))
     real, calls = bulk_service._new_account, []
@@ -159,7 +151,7 @@ def test_capacity_turns_the_extra_rows_into_errors(app, db, setup, monkeypatch):
     from lms.services import cohorts
 
     cohorts.update_details(cohort, CohortDetails(name=cohort.name, capacity=2), trainer)
-    client = _client_for(app, trainer)
+    client = client_for(app, trainer)
     preview = _upload(client, cohort)  # one place left; two people can be enrolled
     assert "No place left: the cohort is full." in preview.text
     assert "New accounts to create and enrol: 1" in preview.text
@@ -171,7 +163,7 @@ def test_capacity_turns_the_extra_rows_into_errors(app, db, setup, monkeypatch):
 
 def test_a_preview_only_works_for_its_trainer_and_cohort(app, db, setup, tmp_path):
     cohort, course = setup["cohort"], setup["course"]
-    client = _client_for(app, setup["trainer"])
+    client = client_for(app, setup["trainer"])
     token = _token(_upload(client, cohort))
     other_cohort = trainer_tools.create_cohort(course, "Өөр бүлэг", setup["trainer"])
     response = client.post(f"/trainer/cohorts/{other_cohort.id}/bulk/apply", data={"token": token})
@@ -190,14 +182,14 @@ def test_a_preview_only_works_for_its_trainer_and_cohort(app, db, setup, tmp_pat
     ],
 )
 def test_unusable_files_are_explained(app, db, setup, data, message):
-    client = _client_for(app, setup["trainer"])
+    client = client_for(app, setup["trainer"])
     response = _upload(client, setup["cohort"], data=data)
     assert response.status_code == 400
     assert message in response.text
 
 
 def test_the_template_downloads_with_a_byte_order_mark(app, setup):
-    client = _client_for(app, setup["trainer"], language="mn")
+    client = client_for(app, setup["trainer"], language="mn")
     response = client.get("/trainer/cohorts/bulk-template.csv")
     assert response.mimetype == "text/csv"
     text = response.data.decode("utf-8")

@@ -15,14 +15,7 @@ from lms.domain.credentials import is_valid_number
 from lms.domain.credentials.status_list import decode
 from lms.models import AuditEvent, Credential, Enrolment, QuizAttempt, RegistryDecision
 from lms.services import credentials, progress, trainer_tools
-from tests.factories import make_user, publish_demo_course
-
-
-def _client_for(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-    return client
+from tests.factories import client_for, make_user, publish_demo_course
 
 
 @pytest.fixture
@@ -32,7 +25,7 @@ def ready(app, db, tmp_path):
     trainer = make_user(roles=("trainer",), name="Сургагч Багш")
     trainee = make_user(name="Өлзийсайхан Үүрцайх", national_id="УБ99112233")
     cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
-    client = _client_for(app, trainee)
+    client = client_for(app, trainee, language=None)
     client.post("/courses/demo/enrol", data={"key": cohort.enrolment_key})
     enrolment = db.session.query(Enrolment).one()
     assert enrolment.cohort_id == cohort.id
@@ -67,7 +60,7 @@ def test_reasons_then_sign_off_then_trainer_approval_issues(app, db, ready):
     assert (reasons["competencies"].done, reasons["competencies"].required) == (0, 1)
     dashboard = ready["client"].get("/my").text
     assert "баталгаажаагүй" in dashboard  # "1 of 1 practicum competencies still unsigned"
-    trainer_client = _client_for(app, trainer)
+    trainer_client = client_for(app, trainer, language=None)
     response = trainer_client.post(
         f"/trainer/enrolments/{enrolment.id}/practicum",
         data={
@@ -116,7 +109,7 @@ def test_nobody_signs_off_their_own_practicum(app, db, ready):
 
     accounts.grant_role(trainee, "trainer", actor=None)
     db.session.commit()
-    response = _client_for(app, trainee).post(
+    response = client_for(app, trainee, language=None).post(
         f"/trainer/enrolments/{ready['enrolment'].id}/practicum",
         data={"competency": "task-analysis", "hours": "24", "observed_on": "2027-03-05"},
     )
@@ -126,7 +119,7 @@ def test_nobody_signs_off_their_own_practicum(app, db, ready):
 def test_deployment_can_require_a_trainer_credential_to_sign_off(make_app, db, ready):
     app = make_app(LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL=True)
     with app.app_context():
-        response = _client_for(app, ready["trainer"]).post(
+        response = client_for(app, ready["trainer"], language=None).post(
             f"/trainer/enrolments/{ready['enrolment'].id}/practicum",
             data={"competency": "task-analysis", "hours": "24", "observed_on": "2027-03-05"},
         )
@@ -162,7 +155,7 @@ def test_certificate_pdf_and_signed_credential_agree(app, db, ready, client):
 
 def test_another_trainee_cannot_see_the_certificate(app, db, ready):
     credential = _issue(app, db, ready)
-    other = _client_for(app, make_user())
+    other = client_for(app, make_user())
     for suffix in ("", "/certificate.pdf", "/credential.jwt"):
         assert other.get(f"/certificates/{credential.number}{suffix}").status_code == 404
 
@@ -191,7 +184,7 @@ def test_public_verification_and_revocation_on_the_next_request(app, db, ready, 
     )
     assert ok.exit_code == 0, ok.output
 
-    admin = _client_for(app, make_user(roles=("admin",)))
+    admin = client_for(app, make_user(roles=("admin",)))
     admin.post(
         f"/admin/credentials/{credential.number}",
         data={"action": "revoke", "reason": "issued_in_error", "note": "Буруу олгосон."},
@@ -200,7 +193,7 @@ def test_public_verification_and_revocation_on_the_next_request(app, db, ready, 
     assert "Хүчингүй болгосон" not in client.get(f"/verify/{credential.number}").text
     proposal = db.session.query(RegistryDecision).filter_by(state="open").one()
     assert (proposal.action, proposal.reason) == ("revoke", "issued_in_error")
-    reviewer = _client_for(app, make_user(roles=("reviewer",)))
+    reviewer = client_for(app, make_user(roles=("reviewer",)))
     reviewer.post(f"/registry/proposals/{proposal.id}/confirm")
     assert "Хүчингүй болгосон" in client.get(f"/verify/{credential.number}").text
     assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "revoked"
@@ -271,7 +264,7 @@ def test_name_correction_reissues_with_the_same_dates(app, db, ready):
     trainee = ready["trainee"]
     trainee.name = "Өлзийсайхан Үүрцайхын"
     db.session.commit()
-    admin = _client_for(app, make_user(roles=("admin",)))
+    admin = client_for(app, make_user(roles=("admin",)))
     admin.post(
         f"/admin/credentials/{credential.number}",
         data={"action": "correction", "reason": "other", "note": "Нэрийн алдаа засав."},

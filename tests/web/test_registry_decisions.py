@@ -11,16 +11,8 @@ from lms.domain.registry.decisions import Proposal
 from lms.models import AuditEvent, CredentialEvent, RegistryDecision
 from lms.services import audit, credentials, registry_decisions
 from lms.services.registry_decisions import DecisionRefused
-from tests.factories import issue_demo_credential, make_user
+from tests.factories import client_for, issue_demo_credential, make_user
 from tests.web.registry_seed import issue, publish_seminar
-
-
-def _client_for(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["lang"] = "en"
-    return client
 
 
 @pytest.fixture
@@ -34,9 +26,9 @@ def people(app, db, tmp_path):
         "first": first,
         "second": second,
         "admin": admin,
-        "c1": _client_for(app, first),
-        "c2": _client_for(app, second),
-        "ca": _client_for(app, admin),
+        "c1": client_for(app, first),
+        "c2": client_for(app, second),
+        "ca": client_for(app, admin),
     }
 
 

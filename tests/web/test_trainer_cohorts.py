@@ -11,14 +11,7 @@ from lms.services import enrolment as enrolments
 from lms.services import progress, publishing, trainer_tools
 from lms.services.cohorts import CohortDetails
 from tests.domain.course_builder import valid_files, write_course
-from tests.factories import make_user, publish_demo_course
-
-
-def _client_for(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-    return client
+from tests.factories import client_for, make_user, publish_demo_course
 
 
 def _events(db, action):
@@ -122,7 +115,7 @@ def cohort_setup(app, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",), name="Сургагч Нэг")
     cohort = trainer_tools.create_cohort(course, "Дархан 2027", trainer)
-    return course, cohort, trainer, _client_for(app, trainer)
+    return course, cohort, trainer, client_for(app, trainer, language=None)
 
 
 def test_editing_details_is_audited_and_capacity_stays_above_the_enrolled(db, cohort_setup):
@@ -166,7 +159,7 @@ def test_co_trainers_come_and_go_but_the_last_one_stays(app, db, cohort_setup):
         row.user_id for row in db.session.query(CohortTrainer).filter_by(cohort_id=cohort.id)
     }
     assert teaching == {trainer.id, co.id}
-    co_client = _client_for(app, co)
+    co_client = client_for(app, co, language=None)
     assert co_client.get(f"/trainer/cohorts/{cohort.id}").status_code == 200
     # The co-trainer removes the creator, then cannot remove themselves: one trainer stays.
     co_client.post(f"/trainer/cohorts/{cohort.id}/trainers/{trainer.id}/remove")
@@ -187,7 +180,7 @@ def test_a_full_cohort_refuses_enrolment_by_key(app, db, cohort_setup):
     cohorts.update_details(cohort, CohortDetails(name=cohort.name, capacity=1), trainer)
     first, second = make_user(), make_user()
     assert enrolments.enrol(first, course, key=cohort.enrolment_key).outcome == "enrolled"
-    second_client = _client_for(app, second)
+    second_client = client_for(app, second, language=None)
     second_client.post("/language", data={"lang": "en"})
     response = second_client.post(
         "/courses/demo/enrol", data={"key": cohort.enrolment_key}, follow_redirects=True
@@ -215,14 +208,14 @@ def test_requests_name_their_cohort_and_the_trainee_reads_the_message(app, db, t
     cohort = trainer_tools.create_cohort(course, "Увс, 2027 намар", trainer)
     trainee = make_user(name="Хүсэлт Гаргагч")
     enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
-    trainer_client = _client_for(app, trainer)
+    trainer_client = client_for(app, trainer, language=None)
     home = trainer_client.get("/trainer/")
     assert "Хүсэлт Гаргагч" in home.text
     assert "Увс, 2027 намар" in home.text
     trainer_client.post(
         f"/trainer/requests/{enrolment.id}", data={"approve": "1", "message": "Тавтай морил!"}
     )
-    dashboard = _client_for(app, trainee).get("/my")
+    dashboard = client_for(app, trainee, language=None).get("/my")
     assert "Тавтай морил!" in dashboard.text
 
 
@@ -270,7 +263,7 @@ def test_moving_a_cohort_shows_the_changes_then_moves_its_active_trainees(app, d
     db.session.commit()
     v1 = cohort.course_version
     v2 = _publish_v2(tmp_path)
-    client = _client_for(app, trainer)
+    client = client_for(app, trainer, language=None)
     client.post("/language", data={"lang": "en"})
 
     page = client.get(f"/trainer/cohorts/{cohort.id}/move")

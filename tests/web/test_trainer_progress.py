@@ -14,15 +14,7 @@ from lms.domain.progress_grid import AttemptFacts, TraineeFacts, grid_row, name_
 from lms.models import AuditEvent, QuizAttempt
 from lms.services import attendance, progress, trainer_tools
 from lms.services import enrolment as enrolments
-from tests.factories import enrol_many, make_user, publish_demo_course
-
-
-def _client_for(app, user, language="en"):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["lang"] = language
-    return client
+from tests.factories import client_for, enrol_many, make_user, publish_demo_course
 
 
 def _graded(enrolment, quiz_id, number, percent, passed):
@@ -82,7 +74,7 @@ def _row_names(html):
 
 
 def test_grid_is_a_real_table_with_every_trainee(app, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     response = client.get(f"/trainer/cohorts/{cohort['cohort'].id}/progress")
     assert response.status_code == 200
     html = response.text
@@ -111,7 +103,7 @@ def test_grid_is_a_real_table_with_every_trainee(app, cohort):
 
 
 def test_sorting_by_progress_and_back(app, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     url = f"/trainer/cohorts/{cohort['cohort'].id}/progress"
     html = client.get(url + "?sort=progress&dir=desc").text
     assert _row_names(html) == ["Оюун Бат", "Өлзий Дорж", "Анар Сүх"]
@@ -126,7 +118,7 @@ def test_sorting_by_progress_and_back(app, cohort):
 
 
 def test_csv_export_has_the_same_columns_a_bom_and_is_audited(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     cohort_id = cohort["cohort"].id
     response = client.get(f"/trainer/cohorts/{cohort_id}/progress.csv")
     assert response.status_code == 200
@@ -154,18 +146,18 @@ def test_csv_export_has_the_same_columns_a_bom_and_is_audited(app, db, cohort):
 def test_csv_cells_cannot_run_as_formulas(app, db, cohort):
     user = make_user(name="=HYPERLINK(1)")
     enrolments.enrol(user, cohort["course"], key=cohort["cohort"].enrolment_key)
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     body = client.get(f"/trainer/cohorts/{cohort['cohort'].id}/progress.csv").text
     assert "'=HYPERLINK(1)" in body
 
 
 def test_a_trainer_of_another_cohort_sees_neither_grid_nor_csv(app, cohort):
     outsider = make_user(roles=("trainer",))
-    client = _client_for(app, outsider)
+    client = client_for(app, outsider)
     cohort_id = cohort["cohort"].id
     assert client.get(f"/trainer/cohorts/{cohort_id}/progress").status_code == 403
     assert client.get(f"/trainer/cohorts/{cohort_id}/progress.csv").status_code == 403
-    admin = _client_for(app, make_user(roles=("admin",)))
+    admin = client_for(app, make_user(roles=("admin",)))
     assert admin.get(f"/trainer/cohorts/{cohort_id}/progress").status_code == 200
 
 
@@ -173,13 +165,13 @@ def test_empty_cohort(app, db, tmp_path):
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",))
     cohort = trainer_tools.create_cohort(course, "Хоосон", trainer)
-    html = _client_for(app, trainer).get(f"/trainer/cohorts/{cohort.id}/progress").text
+    html = client_for(app, trainer).get(f"/trainer/cohorts/{cohort.id}/progress").text
     assert "No trainee has joined this cohort yet." in html
     assert "<table" not in html
 
 
 def test_the_grid_costs_the_same_queries_for_3_or_60_trainees(app, db, cohort):
-    client = _client_for(app, cohort["trainer"])
+    client = client_for(app, cohort["trainer"])
     url = f"/trainer/cohorts/{cohort['cohort'].id}/progress"
     client.get(url)  # warm the parsed-course cache
 

@@ -11,15 +11,7 @@ from lms.models.types import utcnow
 from lms.services import attempts as attempt_service
 from lms.services import enrolment as enrolments
 from lms.services import trainee_overview, trainer_tools
-from tests.factories import make_user, publish_demo_course
-
-
-def _client_for(app, user, language="en"):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["lang"] = language
-    return client
+from tests.factories import client_for, make_user, publish_demo_course
 
 
 @pytest.fixture
@@ -43,7 +35,7 @@ def followed(app, db, tmp_path):
 
 
 def test_trainee_page_lists_attempts_with_time_and_result(app, followed):
-    client = _client_for(app, followed["trainer"])
+    client = client_for(app, followed["trainer"])
     response = client.get(f"/trainer/enrolments/{followed['enrolment'].id}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -59,7 +51,7 @@ def test_trainee_page_lists_attempts_with_time_and_result(app, followed):
 
 
 def test_attempt_page_shows_each_answer_and_the_right_one(app, followed):
-    client = _client_for(app, followed["trainer"])
+    client = client_for(app, followed["trainer"])
     response = client.get(f"/trainer/attempts/{followed['attempt'].id}")
     assert response.status_code == 200
     html = response.text
@@ -80,15 +72,15 @@ def test_attempt_page_shows_each_answer_and_the_right_one(app, followed):
 
 
 def test_attempt_of_an_unfollowed_trainee_is_refused(app, followed):
-    outsider = _client_for(app, make_user(roles=("trainer",)))
+    outsider = client_for(app, make_user(roles=("trainer",)))
     assert outsider.get(f"/trainer/attempts/{followed['attempt'].id}").status_code == 403
-    trainee = _client_for(app, followed["trainee"])
+    trainee = client_for(app, followed["trainee"])
     assert trainee.get(f"/trainer/attempts/{followed['attempt'].id}").status_code == 403
-    assert _client_for(app, followed["trainer"]).get("/trainer/attempts/9999").status_code == 404
+    assert client_for(app, followed["trainer"]).get("/trainer/attempts/9999").status_code == 404
 
 
 def test_accommodation_is_set_on_the_trainee_page_and_audited(app, db, followed):
-    client = _client_for(app, followed["trainer"])
+    client = client_for(app, followed["trainer"])
     enrolment_id = followed["enrolment"].id
     response = client.post(
         f"/trainer/enrolments/{enrolment_id}/accommodation", data={"time_multiplier": "2"}
@@ -119,7 +111,7 @@ def test_accommodation_is_set_on_the_trainee_page_and_audited(app, db, followed)
 
 
 def test_accommodation_out_of_range_is_refused(app, db, followed):
-    client = _client_for(app, followed["trainer"])
+    client = client_for(app, followed["trainer"])
     client.post(
         f"/trainer/enrolments/{followed['enrolment'].id}/accommodation",
         data={"time_multiplier": "9"},
@@ -128,7 +120,7 @@ def test_accommodation_out_of_range_is_refused(app, db, followed):
 
 
 def test_only_the_trainees_trainers_set_their_accommodation(app, db, followed):
-    outsider = _client_for(app, make_user(roles=("trainer",)))
+    outsider = client_for(app, make_user(roles=("trainer",)))
     response = outsider.post(
         f"/trainer/enrolments/{followed['enrolment'].id}/accommodation",
         data={"time_multiplier": "2"},
@@ -140,7 +132,7 @@ def test_only_the_trainees_trainers_set_their_accommodation(app, db, followed):
     )
     assert response.status_code == 302
     assert db.session.query(Accommodation).count() == 0
-    own = _client_for(app, followed["trainer"])
+    own = client_for(app, followed["trainer"])
     own.post("/trainer/accommodations", data={"email": "oyun@example.mn", "time_multiplier": "2"})
     assert db.session.query(Accommodation).one().time_multiplier == 2.0
 
@@ -167,7 +159,7 @@ def test_an_overdue_attempt_is_closed_before_the_trainer_sees_it(app, db, follow
         {"deadline": utcnow() - timedelta(minutes=1)}
     )
     db.session.commit()
-    html = _client_for(app, followed["trainer"]).get(f"/trainer/enrolments/{enrolment.id}").text
+    html = client_for(app, followed["trainer"]).get(f"/trainer/enrolments/{enrolment.id}").text
     assert "in progress" not in html
     db.session.refresh(attempt)
     assert attempt.state == "graded"
@@ -182,7 +174,7 @@ def test_practicum_log_shows_competency_titles(app, db, followed):
         observed_on=date(2027, 3, 5),
     )
     html = (
-        _client_for(app, followed["trainer"])
+        client_for(app, followed["trainer"])
         .get(f"/trainer/enrolments/{followed['enrolment'].id}")
         .text
     )
@@ -227,5 +219,5 @@ def test_every_question_type_is_shown_with_the_trainees_answer(app, db, followed
     }
     for question_id, question in reviewed.items():
         assert expectations[question_id](question), question
-    html = _client_for(app, followed["trainer"]).get(f"/trainer/attempts/{attempt.id}").text
+    html = client_for(app, followed["trainer"]).get(f"/trainer/attempts/{attempt.id}").text
     assert html.count('<section class="preview-question"') == 4

@@ -100,7 +100,9 @@ def registry_credential(number: str) -> ResponseReturnValue:
     query = registry_query.credential_query(RegistryFilter(), on).where(
         Credential.id == credential.id
     )
-    item = api_item(next(registry_export.registry_rows(query, on, "en")))
+    # Read to the end (one row), so the cursor is closed now, not when collected.
+    (row,) = registry_export.registry_rows(query, on, "en")
+    item = api_item(row)
     events = db.session.execute(
         select(CredentialEvent)
         .where(CredentialEvent.credential_id == credential.id)

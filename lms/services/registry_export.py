@@ -128,6 +128,17 @@ def registry_rows(
     # Options on the statement, not the connection: Connection.execution_options changes the
     # session's connection for every later statement (a flush would then run in a cursor).
     rows = db.session.connection().execute(statement.execution_options(yield_per=BATCH))
+    try:
+        yield from _rows_of(rows, on, language, read_id, version_facts)
+    finally:
+        # A client that stops reading (or a caller that takes one row) ends the generator:
+        # close the server-side cursor then, not whenever it is collected.
+        rows.close()
+
+
+def _rows_of(
+    rows: Any, on: date, language: str, read_id: Any, version_facts: Any
+) -> Iterator[RegistryRow]:
     for values in rows:
         (number, user_id, version_id, stored, issued, expires, qualifies, region) = values[:8]
         organisation, slug, kind, holder, trainer = values[8:13]

@@ -76,8 +76,14 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     """An issued credential: an immutable snapshot plus a status that changes by events."""
 
     __tablename__ = "credential"
-    # Name search scans this narrow index (name and id) instead of the wide rows.
-    __table_args__ = (Index("ix_credential_holder_folded", "holder_folded", "id"),)
+    # The registry sorts by these with `id` as the tie-breaker: both keys come from the index
+    # (many credentials share an expiry, or have none). Name search scans the narrow
+    # (name, id) index instead of the wide rows.
+    __table_args__ = (
+        Index("ix_credential_holder_folded", "holder_folded", "id"),
+        Index("ix_credential_issued_on", "issued_on", "id"),
+        Index("ix_credential_expires_on", "expires_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -86,8 +92,8 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
     # What the credential says, frozen when issued (CredentialSnapshot.to_json()).
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    issued_on: Mapped[date] = mapped_column(Date, index=True)
-    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
     qualifies_for_subsidy: Mapped[bool]
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_reason: Mapped[str] = mapped_column(String(40), default="")

@@ -139,8 +139,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_credential_course_slug'), ['course_slug'], unique=False)
         batch_op.create_index('ix_credential_holder_folded', ['holder_folded', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_credential_region'), ['region'], unique=False)
-        batch_op.create_index(batch_op.f('ix_credential_issued_on'), ['issued_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_credential_expires_on'), ['expires_on'], unique=False)
+        batch_op.create_index('ix_credential_issued_on', ['issued_on', 'id'], unique=False)
+        batch_op.create_index('ix_credential_expires_on', ['expires_on', 'id'], unique=False)
 
     # ### end Alembic commands ###
     _backfill()
@@ -256,8 +256,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_credential_region'))
         batch_op.drop_index('ix_credential_holder_folded')
         batch_op.drop_index(batch_op.f('ix_credential_course_slug'))
-        batch_op.drop_index(batch_op.f('ix_credential_issued_on'))
-        batch_op.drop_index(batch_op.f('ix_credential_expires_on'))
+        batch_op.drop_index('ix_credential_issued_on')
+        batch_op.drop_index('ix_credential_expires_on')
         batch_op.drop_column('status_since')
         batch_op.drop_column('holder_folded')
         batch_op.drop_column('organisation')

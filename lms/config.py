@@ -65,6 +65,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LMS_MAIL_STARTTLS": _flag("LMS_MAIL_STARTTLS", default=True),
         "LMS_MAIL_SENDER": env.get("LMS_MAIL_SENDER", "no-reply@localhost"),
         "LMS_PASSWORD_RESET_MAX_AGE": int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600")),
+        "LMS_WELCOME_LINK_MAX_AGE": int(env.get("LMS_WELCOME_LINK_MAX_AGE", str(14 * 86400))),
         "LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL": _flag("LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL"),
         "LMS_PUBLIC_URL": env.get("LMS_PUBLIC_URL", ""),
         # Publishing on push (docs/publishing-on-push.md): off while the secret is unset.

@@ -14,6 +14,7 @@ from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.roles import ROLES, TRAINEE
 from lms.extensions import db
 from lms.models import RoleGrant, User
+from lms.models.types import utcnow
 from lms.services import audit, private_data
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -156,18 +157,29 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def make_reset_token(user: User) -> str:
-    # Binding the token to the current hash makes it single-use: the reset changes it.
-    return _reset_serializer().dumps({"uid": user.id, "ph": user.password_hash[-16:]})
+def make_reset_token(user: User, *, welcome: bool = False) -> str:
+    """A single-use set-your-password token (bound to the current password hash).
+
+    A `welcome` token, sent to an account someone else created (bulk enrolment), lives for
+    LMS_WELCOME_LINK_MAX_AGE instead of the short password-reset lifetime.
+    """
+    data: dict[str, object] = {"uid": user.id, "ph": user.password_hash[-16:]}
+    if welcome:
+        data["w"] = 1
+    return _reset_serializer().dumps(data)
 
 
 def user_for_reset_token(token: str) -> User | None:
-    max_age = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"]
+    config = current_app.config
+    reset_age = config["LMS_PASSWORD_RESET_MAX_AGE"]
+    longest = max(reset_age, config["LMS_WELCOME_LINK_MAX_AGE"])
     try:
-        data = _reset_serializer().loads(token, max_age=max_age)
+        data, signed_at = _reset_serializer().loads(token, max_age=longest, return_timestamp=True)
     except BadSignature:
         return None
     if not isinstance(data, dict):
+        return None
+    if not data.get("w") and (utcnow() - signed_at).total_seconds() > reset_age:
         return None
     user = db.session.get(User, data.get("uid"))
     if user is None or not user.active or user.password_hash[-16:] != data.get("ph"):

@@ -257,7 +257,11 @@ def _send_links(users: list[User], cohort: Cohort, actor: User) -> int:
     failures = 0
     course = cohort.course_version.meta["title"]
     for user in users:
-        link = url_for("auth.reset_password", token=accounts.make_reset_token(user), _external=True)
+        link = url_for(
+            "auth.reset_password",
+            token=accounts.make_reset_token(user, welcome=True),
+            _external=True,
+        )
         with force_locale(user.locale):
             subject = _("Your account for job coach training")
             body = _(

@@ -199,3 +199,35 @@ def test_login_is_throttled_per_account_and_per_address(make_app, db):
         ).status_code
         == 429
     )
+
+
+def test_welcome_links_outlive_reset_links_and_stay_single_use(app, db, monkeypatch):
+    """A reset link lasts an hour; the link mailed to a bulk-enrolled account lasts 14 days."""
+    from datetime import timedelta
+
+    import itsdangerous.timed
+
+    user = make_user(email="new@example.mn")
+    reset = accounts.make_reset_token(user)
+    welcome = accounts.make_reset_token(user, welcome=True)
+    real_now = itsdangerous.timed.TimestampSigner.get_timestamp
+
+    def later(hours):
+        monkeypatch.setattr(
+            itsdangerous.timed.TimestampSigner,
+            "get_timestamp",
+            lambda self: int(real_now(self) + timedelta(hours=hours).total_seconds()),
+        )
+        real_utcnow = accounts.utcnow
+        monkeypatch.setattr(accounts, "utcnow", lambda: real_utcnow() + timedelta(hours=hours))
+
+    later(2)
+    assert accounts.user_for_reset_token(reset) is None
+    assert accounts.user_for_reset_token(welcome) == user
+    monkeypatch.undo()
+    later(24 * 15)
+    assert accounts.user_for_reset_token(welcome) is None
+    monkeypatch.undo()
+    accounts.set_password(user, "a new long password")
+    db.session.commit()
+    assert accounts.user_for_reset_token(welcome) is None

@@ -86,6 +86,9 @@ def test_demo_creates_one_account_per_role_once(runner, db, app):
 
     subsidy = db.session.query(Credential).filter(Credential.qualifies_for_subsidy.is_(True))
     assert subsidy.count() == len(demo.DEMO_COACHES)
+    from lms.models import LessonProgress
+
+    assert db.session.query(LessonProgress).count() > 0
     # Each printed login really works.
     for line in first.output.splitlines():
         parts = line.split()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -56,8 +56,7 @@ SORT_LABELS = {
 
 KINDS = ("seminar", "training", "trainer")
 
-# Other modules of this blueprint add these routes (exports and snapshots); the list links to
-# whichever exist, with the same filter.
+# Exports of exactly the list's filter (lms/registry/exports.py).
 EXPORTS = {
     "registry.export_csv": _l("Download CSV"),
     "registry.export_xlsx": _l("Download Excel (XLSX)"),
@@ -74,14 +73,8 @@ SECTIONS = {
 
 @bp.context_processor
 def _sections() -> dict[str, Any]:
-    """The registry's menu: only the sections whose routes exist."""
-    return {
-        "registry_sections": [
-            (endpoint, label)
-            for endpoint, label in SECTIONS.items()
-            if endpoint in current_app.view_functions
-        ]
-    }
+    """The registry's menu."""
+    return {"registry_sections": list(SECTIONS.items())}
 
 
 @bp.after_request
@@ -162,8 +155,4 @@ def _sorted_by(view: RegistryFilter, column: str) -> dict[str, str]:
 def _export_links(view: RegistryFilter) -> list[tuple[Any, str]]:
     args = view.to_args(page=1)
     args.pop("per_page", None)
-    return [
-        (label, url_for(endpoint, **args))
-        for endpoint, label in EXPORTS.items()
-        if endpoint in current_app.view_functions
-    ]
+    return [(label, url_for(endpoint, **args)) for endpoint, label in EXPORTS.items()]

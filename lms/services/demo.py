@@ -69,9 +69,11 @@ DEMO_COACHES = (
 
 
 def _demo_coaches(trainer: User, make_password: Callable[[], str]) -> None:
-    """Demo coaches who finished the seminar and the training, each with two credentials."""
-    from lms.models import Course, Enrolment
+    """Demo coaches who finished the seminar and the training (every lesson read; no quiz
+    attempts), each with two credentials."""
+    from lms.models import Course, Enrolment, LessonProgress
     from lms.services import credentials, trainer_tools
+    from lms.services.course_store import parsed_course
 
     courses = [
         db.session.execute(select(Course).where(Course.slug == slug)).scalar_one_or_none()
@@ -104,6 +106,12 @@ def _demo_coaches(trainer: User, make_password: Callable[[], str]) -> None:
             )
             db.session.add(enrolment)
             db.session.flush()
+            lessons = parsed_course(cohort.course_version).outline_items()
+            db.session.add_all(
+                LessonProgress(enrolment_id=enrolment.id, lesson_id=item.id)
+                for item in lessons
+                if item.kind == "lesson"
+            )
             credentials.issue(enrolment, trainer)
     db.session.commit()
 

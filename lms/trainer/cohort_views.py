@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -115,7 +115,6 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
         seats_taken=cohorts.seats_taken(cohort),
         newer=version_move.newer_versions(cohort),
         trainer_form=CoTrainerForm(),
-        has_progress="trainer.progress" in current_app.view_functions,
     )
 
 

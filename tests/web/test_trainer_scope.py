@@ -45,9 +45,8 @@ def _pages(app, side):
         f"/trainer/cohorts/{side['cohort']}/move",
         f"/trainer/cohorts/{side['cohort']}/attendance",
         f"/trainer/enrolments/{side['enrolment']}",
+        f"/trainer/cohorts/{side['cohort']}/progress",
     ]
-    if "trainer.progress" in app.view_functions:
-        pages.append(f"/trainer/cohorts/{side['cohort']}/progress")
     return pages
 
 

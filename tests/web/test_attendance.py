@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from lms.models import AttendanceMark, AuditEvent, Credential, QuizAttempt
+from lms.models import AttendanceMark, AuditEvent, Credential
 from lms.services import attendance, credentials, progress, publishing, trainer_tools
 from lms.services import enrolment as enrolments
 from lms.services.course_store import parsed_course
-from tests.factories import client_for, enrol_many, make_user, publish_demo_course
+from tests.factories import (
+    add_graded_attempt,
+    client_for,
+    enrol_many,
+    make_user,
+    publish_demo_course,
+)
 
 INTRO = Path(__file__).resolve().parents[2] / "courses" / "intro-seminar"
 
@@ -158,22 +164,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
     for item in course.outline_items():
         if item.kind == "lesson":
             progress.complete_lesson(enrolment, item.id)
-    db.session.add(
-        QuizAttempt(
-            enrolment_id=enrolment.id,
-            course_version_id=enrolment.course_version_id,
-            quiz_id="final",
-            number=1,
-            state="graded",
-            seed=1,
-            drawn=[],
-            language="mn",
-            score=10,
-            max_score=10,
-            percent=100,
-            passed=True,
-        )
-    )
+    add_graded_attempt(enrolment, score=10, max_score=10)
     db.session.commit()
     progress.refresh_completion(enrolment)
     for session in sessions[:3]:
@@ -245,20 +236,7 @@ def test_deleting_a_mistaken_session_can_complete_a_certificate(app, db, tmp_pat
     attendance.mark_attendance(held, {trainee.id}, trainer)
     for lesson in ("01-social-model", "02-stages"):
         progress.complete_lesson(enrolment, lesson)
-    db.session.add(
-        QuizAttempt(
-            enrolment_id=enrolment.id,
-            course_version_id=enrolment.course_version_id,
-            quiz_id="final",
-            number=1,
-            state="graded",
-            seed=1,
-            drawn=[],
-            language="mn",
-            percent=100,
-            passed=True,
-        )
-    )
+    add_graded_attempt(enrolment)
     db.session.commit()
     progress.refresh_completion(enrolment)
     assert [r.code for r in credentials.decision(enrolment).reasons] == ["attendance"]

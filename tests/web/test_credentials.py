@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from lms.domain.credentials import is_valid_number
 from lms.domain.credentials.status_list import decode
-from lms.models import AuditEvent, Credential, Enrolment, QuizAttempt, RegistryDecision
+from lms.models import AuditEvent, Credential, Enrolment, RegistryDecision
 from lms.services import credentials, progress, trainer_tools
-from tests.factories import client_for, make_user, publish_demo_course
+from tests.factories import add_graded_attempt, client_for, make_user, publish_demo_course
 
 
 @pytest.fixture
@@ -31,22 +31,7 @@ def ready(app, db, tmp_path):
     assert enrolment.cohort_id == cohort.id
     for lesson in ("01-social-model", "02-stages"):
         progress.complete_lesson(enrolment, lesson)
-    db.session.add(
-        QuizAttempt(
-            enrolment_id=enrolment.id,
-            course_version_id=enrolment.course_version_id,
-            quiz_id="final",
-            number=1,
-            state="graded",
-            seed=1,
-            drawn=[],
-            language="mn",
-            score=6,
-            max_score=6,
-            percent=100,
-            passed=True,
-        )
-    )
+    add_graded_attempt(enrolment, score=6, max_score=6)
     db.session.commit()
     session = trainer_tools.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
     trainer_tools.mark_attendance(session, {trainee.id}, trainer)

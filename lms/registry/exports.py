@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import IO
+from typing import IO, Any
 
 from flask import Response, abort, request, stream_with_context
 from flask.typing import ResponseReturnValue
@@ -79,37 +79,33 @@ def _disposition(extension: str) -> str:
     return f'attachment; filename="registry-{today().isoformat()}.{extension}"'
 
 
-@bp.get("/export.csv")
-@require_role(REVIEWER, ADMIN)
-def export_csv() -> ResponseReturnValue:
+def _export(kind: str, mimetype: str, body: Any) -> Response:
+    """Audit an export of the requested filter, then send `body(view, on, language, headers,
+    labels, with_ids)` (an iterator of bytes) as a dated attachment."""
     view, with_ids = _export_request()
     on = today()
     registry_export.record_export(
-        current_user, "csv", view, registry_query.count(view, on), with_ids
+        current_user, kind, view, registry_query.count(view, on), with_ids
     )
-    chunks = registry_export.csv_chunks(
-        view, on, str(get_locale() or "mn"), column_headers(), value_labels(), with_ids
-    )
+    chunks = body(view, on, str(get_locale() or "mn"), column_headers(), value_labels(), with_ids)
     return Response(
         stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={"Content-Disposition": _disposition("csv"), "Cache-Control": "no-store"},
+        mimetype=mimetype,
+        headers={"Content-Disposition": _disposition(kind), "Cache-Control": "no-store"},
     )
+
+
+@bp.get("/export.csv")
+@require_role(REVIEWER, ADMIN)
+def export_csv() -> ResponseReturnValue:
+    return _export("csv", "text/csv", registry_export.csv_chunks)
 
 
 @bp.get("/export.xlsx")
 @require_role(REVIEWER, ADMIN)
 def export_xlsx() -> ResponseReturnValue:
-    view, with_ids = _export_request()
-    on = today()
-    registry_export.record_export(
-        current_user, "xlsx", view, registry_query.count(view, on), with_ids
-    )
-    workbook = registry_export.xlsx_file(
-        view, on, str(get_locale() or "mn"), column_headers(), value_labels(), with_ids
-    )
-    return Response(
-        _read_and_close(workbook),
-        mimetype=XLSX_MIMETYPE,
-        headers={"Content-Disposition": _disposition("xlsx"), "Cache-Control": "no-store"},
+    return _export(
+        "xlsx",
+        XLSX_MIMETYPE,
+        lambda *args: _read_and_close(registry_export.xlsx_file(*args)),
     )

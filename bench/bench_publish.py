@@ -125,7 +125,7 @@ def main() -> None:
         from lms.domain.courses import DirectorySource, load_course
         from lms.extensions import db
         from lms.models import CourseVersion
-        from lms.services import publishing
+        from lms.services.courses import publishing
 
         baseline = best_of(args.repeats, plain_render)
         check = best_of(args.repeats, lambda: load_course(DirectorySource(folder)))

@@ -175,7 +175,7 @@ def export_run(client: Client, pids: list[int], path: str) -> dict[str, Any]:
 def api_token(kind: str) -> str:
     app = seed_registry.make_app(kind)
     with app.app_context():
-        from lms.services import api_tokens
+        from lms.services.registry import api_tokens
 
         return api_tokens.create("benchmark", ("registry:read",), actor=None)[1]
 

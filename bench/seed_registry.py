@@ -147,9 +147,11 @@ def _seed_in_app(
         RoleGrant,
         User,
     )
-    from lms.services import accounts, demo, private_data, publishing
-    from lms.services.course_store import latest_version, parsed_course
-    from lms.services.credentials import today
+    from lms.services import clock, demo
+    from lms.services.accounts import private_data
+    from lms.services.accounts import users as accounts
+    from lms.services.courses import publishing
+    from lms.services.courses.store import latest_version, parsed_course
 
     upgrade()
     for folder in demo.bundled_course_folders():
@@ -222,7 +224,7 @@ def _seed_in_app(
     rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     serials: dict[tuple[str, int], int] = {}
-    today_ = today()
+    today_ = clock.today()
     start_day = date(2019, 1, 1)
     credential_id = first_credential
     for (user_id, course_index), length in chains.items():

@@ -37,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
+    _connect_services()
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -55,6 +56,13 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_security(app)
+
+
+def _connect_services() -> None:
+    """Wire the services that listen to events from the layers below them."""
+    from lms.services import certification
+
+    certification.listen()
 
 
 def _register_blueprints(app: Flask) -> None:

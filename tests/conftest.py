@@ -3,6 +3,9 @@
 SQLite by default; PostgreSQL when LMS_TEST_DATABASE_URL is set (e.g.
 postgresql://postgres@127.0.0.1:5432/test). The schema comes from the migrations,
 never from `create_all`, so the tests exercise what production runs.
+
+Under pytest-xdist each worker has its own database: SQLite files live in the worker's own
+temporary folder; on PostgreSQL worker `gwN` creates `<database>_gwN` beside the given one.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from lms import create_app
 from lms.extensions import db as _db
@@ -31,6 +34,20 @@ def _reset_postgres_schema(url: str) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def worker_database_url(base_url: str, worker_id: str) -> str:
+    """The PostgreSQL database of one xdist worker (created empty), or `base_url` unsplit."""
+    if worker_id == "master":
+        return base_url
+    url = make_url(base_url)
+    name = f"{url.database}_{worker_id}"
+    engine = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _migrate(config: dict[str, Any]) -> None:
@@ -50,12 +67,13 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(instance_dir: Path) -> str:
-    """Migrate once per run; returns the URL (SQLite: a template file copied per test)."""
+def migrated_database(instance_dir: Path, worker_id: str) -> str:
+    """Migrate once per worker; returns the URL (SQLite: a template file copied per test)."""
     if TEST_DATABASE_URL:
-        _reset_postgres_schema(TEST_DATABASE_URL)
-        _migrate({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
-        return TEST_DATABASE_URL
+        url = worker_database_url(TEST_DATABASE_URL, worker_id)
+        _reset_postgres_schema(url)
+        _migrate({"SQLALCHEMY_DATABASE_URI": url})
+        return url
     template = instance_dir / "template.sqlite3"
     _migrate({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
     return f"sqlite:///{template}"

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from lms.extensions import db
-from lms.services import accounts
+from lms.services.accounts import users as accounts
+from lms.services.cohorts import management as cohort_management
+from lms.services.credentials import lifecycle as credential_lifecycle
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -48,7 +50,7 @@ def publish_demo_course(
 
     `replace` maps a file to (old, new) text to change before publishing.
     """
-    from lms.services import publishing
+    from lms.services.courses import publishing
     from tests.domain.course_builder import valid_files, write_course
 
     files = dict(valid_files())
@@ -72,13 +74,13 @@ def publish_demo_course(
 
 def issue_demo_credential(root: Path, holder: Any = None) -> Any:
     """A credential of the demo course for `holder` (issued directly, for routes and pages)."""
-    from lms.services import credentials, trainer_tools
-    from lms.services import enrolment as enrolments
+    from lms.services.credentials import issuing as credentials
+    from lms.services.learning import enrolment as enrolments
 
     course = publish_demo_course(root)
     holder = holder or make_user()
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Дархан 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Дархан 2027", trainer)
     enrolment = enrolments.enrol(holder, course, key=cohort.enrolment_key).enrolment
     return credentials.issue(enrolment, trainer)
 
@@ -86,7 +88,6 @@ def issue_demo_credential(root: Path, holder: Any = None) -> Any:
 def issue_registry_credentials(root: Path) -> dict[str, Any]:
     """Three credentials for registry tests: two in Khovd (one with a formula-like
     organisation), one in Bayangol that is revoked. Holders have national IDs."""
-    from lms.services import credentials
 
     people = {
         "khovd": make_user(
@@ -106,7 +107,7 @@ def issue_registry_credentials(root: Path) -> dict[str, Any]:
         ),
     }
     issued = {key: issue_demo_credential(root, holder) for key, holder in people.items()}
-    credentials.change_status(issued["revoked"], "revoke", None, "fraud", "Хуурамч баримт")
+    credential_lifecycle.change_status(issued["revoked"], "revoke", None, "fraud", "Хуурамч баримт")
     return {"people": people, "credentials": issued}
 
 
@@ -118,8 +119,8 @@ def take_quiz(
     `answers` maps question ids to answer values (lms/domain/quiz/answers.py); the demo
     course's `check-1` has `model-1` (single, "a" is right) and `model-2` (true_false, True).
     """
-    from lms.services import attempts
-    from lms.services import enrolment as enrolments
+    from lms.services.learning import attempts
+    from lms.services.learning import enrolment as enrolments
 
     enrolment = enrolments.enrol(user or make_user(), course).enrolment
     attempt = attempts.start(enrolment, attempts.quiz_of(enrolment, quiz_id), "mn").attempt

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from lms.models import AuditEvent, Course, User
-from lms.services import accounts, demo
+from lms.services import demo
+from lms.services.accounts import users as accounts
 from lms.services.demo import bundled_course_folders
 
 

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from lms.extensions import db as _db
+from lms.services.credentials import lifecycle as credential_lifecycle
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(app, db):
@@ -26,14 +27,13 @@ def test_registry_migration_carries_existing_credentials_and_cohorts_over(app, d
     from sqlalchemy import select
 
     from lms.models import CohortTrainer, Credential, CredentialEvent
-    from lms.services import credentials
     from tests.factories import issue_demo_credential, make_user
 
     holder = make_user(name="Бат-Эрдэнэ Сүхээ", region="khovd", organisation="Ховд ТББ")
     credential = issue_demo_credential(tmp_path, holder)
     admin = make_user(roles=("admin",))
-    credentials.change_status(credential, "suspend", admin, note="шалгалт")
-    credentials.change_status(credential, "revoke", admin, reason="fraud")
+    credential_lifecycle.change_status(credential, "suspend", admin, note="шалгалт")
+    credential_lifecycle.change_status(credential, "revoke", admin, reason="fraud")
     number, cohort_id = credential.number, credential.enrolment.cohort_id
     trainer_id = credential.enrolment.cohort.created_by_id
     db.session.commit()

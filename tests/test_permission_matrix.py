@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from lms.services import attempts as attempt_service
-from lms.services import enrolment as enrolments
-from lms.services import trainer_tools
+from lms.services.cohorts import attendance
+from lms.services.learning import attempts as attempt_service
+from lms.services.learning import enrolment as enrolments
 from tests.factories import issue_demo_credential, make_user, publish_demo_course
 
 LOGIN = "login"
@@ -73,7 +73,7 @@ def _session(tmp_path: Any) -> dict[str, Any]:
 
     cohort = issue_demo_credential(tmp_path).enrolment.cohort
     trainer = make_user(roles=("trainer",))
-    return {"session_id": trainer_tools.add_session(cohort, date(2027, 1, 5), "", trainer).id}
+    return {"session_id": attendance.add_session(cohort, date(2027, 1, 5), "", trainer).id}
 
 
 def _cohort_attempt(tmp_path: Any) -> dict[str, Any]:
@@ -138,8 +138,8 @@ def no_token(status: int) -> dict[str, Any]:
 
 
 def _snapshot(_: Any) -> dict[str, Any]:
-    from lms.services import registry_snapshots
-    from lms.services.credentials import today
+    from lms.services.clock import today
+    from lms.services.registry import snapshots as registry_snapshots
 
     return {"snapshot_id": registry_snapshots.take(today(), None).id}
 
@@ -156,7 +156,7 @@ def _holder(tmp_path: Any) -> dict[str, Any]:
 def _proposal(tmp_path: Any) -> dict[str, Any]:
     """An open proposal by another reviewer (confirming it is allowed to the visitor)."""
     from lms.domain.registry.decisions import Proposal
-    from lms.services import registry_decisions
+    from lms.services.registry import decisions as registry_decisions
 
     credential = issue_demo_credential(tmp_path)
     proposer = make_user(roles=("reviewer",))

@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from lms.domain.courses import DirectorySource, Problem, content_hash, load_course
 from lms.preview import create_preview_app
-from lms.quiz.question_display import Choice, QuestionDisplay
+from lms.web.question_display import Choice, QuestionDisplay
 from tests.domain.course_builder import (
     CHECK_1,
     COURSE_YML,

@@ -10,7 +10,7 @@ import pytest
 
 from lms.models import AuditEvent, CourseFile, CourseVersion, LessonContent
 from lms.models.course import PublishedContentIsImmutable
-from lms.services import publishing
+from lms.services.courses import publishing
 from tests.domain.course_builder import valid_files, write_course
 from tests.domain.html_checks import contract_violations
 from tests.domain.test_render_xss import PAYLOADS

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from lms.models import ApiToken, AuditEvent, RegistrySnapshot
-from lms.services import keys
+from lms.services.credentials import keys
 from tests.factories import issue_registry_credentials
 
 

@@ -9,15 +9,19 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from lms.admin.forms import ROLE_LABELS, CredentialStatusForm, RolesForm
-from lms.certificates.views import public_facts
 from lms.domain.credentials import IllegalTransition
 from lms.domain.registry.decisions import Proposal, needs_two_people
 from lms.domain.roles import ADMIN
 from lms.extensions import db
 from lms.models import Credential, User
 from lms.permissions import require_role
-from lms.registry.decision_views import refusal_message
-from lms.services import accounts, credentials, registry_decisions
+from lms.services import clock
+from lms.services.accounts import users as accounts
+from lms.services.credentials import issuing as credentials
+from lms.services.credentials import lifecycle as credential_lifecycle
+from lms.services.registry import decisions as registry_decisions
+from lms.web.credential_display import public_facts
+from lms.web.decision_messages import refusal_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,13 +73,15 @@ def credential(number: str) -> ResponseReturnValue:
             return _propose(found, action, form.reason.data or "", form.note.data or "")
         try:
             if action in ("renewal", "correction"):
-                new = credentials.supersede(found, current_user, action, form.note.data or "")
+                new = credential_lifecycle.supersede(
+                    found, current_user, action, form.note.data or ""
+                )
                 flash(_("New credential %(number)s issued.", number=new.number), "success")
                 return redirect(url_for("admin.credential", number=new.number))
-            credentials.change_status(
+            credential_lifecycle.change_status(
                 found, action, current_user, form.reason.data or "", form.note.data or ""
             )
-        except credentials.RenewalRefused:
+        except credential_lifecycle.RenewalRefused:
             flash(_("Renewal opens 9 months before expiry and closes 30 days after."), "error")
         except IllegalTransition:
             flash(_("This change is not possible from the credential's current status."), "error")
@@ -85,7 +91,7 @@ def credential(number: str) -> ResponseReturnValue:
     return render_template(
         "admin/credential.html",
         credential=found,
-        facts=public_facts(found, credentials.today()),
+        facts=public_facts(found, clock.today()),
         form=form,
         open_proposal=registry_decisions.open_proposal(found),
     )

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from flask import Response, g, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from lms.services import api_tokens
+from lms.services.registry import api_tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 REALM = "lms-registry"

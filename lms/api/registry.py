@@ -24,8 +24,11 @@ from lms.domain.registry.export_rows import api_item
 from lms.domain.registry.filters import DEFAULT_PER_PAGE, RegistryFilter
 from lms.extensions import db
 from lms.models import Credential, CredentialEvent
-from lms.services import registry, registry_export, registry_query
-from lms.services.credentials import find, today
+from lms.services import clock
+from lms.services.credentials.issuing import find
+from lms.services.registry import export as registry_export
+from lms.services.registry import query as registry_query
+from lms.services.registry import records as registry
 
 SCOPE = "registry:read"
 MAX_PER_PAGE = 200
@@ -49,7 +52,7 @@ def _paging() -> tuple[int, int, list[str]]:
 
 def _date_arg(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(raw) if raw else today()
+        return date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
         return None
 
@@ -68,7 +71,7 @@ def registry_credentials() -> ResponseReturnValue:
         )
     view = replace(view, page=page, per_page=per_page)
     audit_args(**registry_export.audit_args(view), page=str(view.page), per_page=str(view.per_page))
-    on = today()
+    on = clock.today()
     total = registry_query.count(view, on)
     query = registry_query.credential_query(view, on).limit(view.per_page).offset(view.offset)
     items = [api_item(row) for row in registry_export.registry_rows(query, on, "en")]
@@ -96,7 +99,7 @@ def registry_credential(number: str) -> ResponseReturnValue:
     credential = find(number)
     if credential is None:
         return error(404, "not_found", "No credential has this number.")
-    on = today()
+    on = clock.today()
     query = registry_query.credential_query(RegistryFilter(), on).where(
         Credential.id == credential.id
     )

@@ -28,7 +28,8 @@ from lms.auth.forms import (
 )
 from lms.extensions import db, limiter
 from lms.security import is_safe_next
-from lms.services import accounts, audit
+from lms.services import audit
+from lms.services.accounts import users as accounts
 from lms.services.mail import send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/account")

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.domain.certificates import FontFiles, find_unicode_font, qr_svg, render_certificate_pdf
-from lms.domain.credentials import effective_status, qualifies_for_subsidy
 from lms.domain.credentials.snapshot import CredentialSnapshot
-from lms.domain.regions import region_name
 from lms.extensions import csrf
 from lms.models import Credential
-from lms.services import credentials, keys, signed_credentials
-from lms.services.certificate_text import certificate_text
+from lms.services import clock
+from lms.services.credentials import issuing as credentials
+from lms.services.credentials import keys
+from lms.services.credentials import signing as signed_credentials
+from lms.services.credentials.certificate_text import certificate_text
+from lms.web.credential_display import public_facts
 
 bp = Blueprint("certificates", __name__)
-
-
-@bp.app_template_global("status_label")
-def status_label(status: str) -> str:
-    return {
-        "active": _("Valid"),
-        "expired": _("Expired"),
-        "suspended": _("Suspended"),
-        "revoked": _("Revoked"),
-        "superseded": _("Replaced by a newer credential"),
-    }.get(status, status)
 
 
 @lru_cache(maxsize=1)
@@ -49,37 +37,6 @@ def _own_credential(number: str) -> Credential:
     return credential
 
 
-def public_facts(credential: Credential, on: date) -> dict[str, Any]:
-    """What anyone may know about a credential: never national ID, scores or contacts."""
-    snapshot = CredentialSnapshot.from_json(credential.snapshot)
-    status = effective_status(credential.status, credential.expires_on, on)
-    return {
-        "number": credential.number,
-        "status": status,
-        "holder_name": snapshot.holder_name,
-        "credential_name": dict(snapshot.credential_name),
-        "course": dict(snapshot.course_title),
-        "course_version": snapshot.course_version,
-        "region": {lang: region_name(snapshot.region, lang) for lang in ("mn", "en")},
-        "issued_on": snapshot.issued_on.isoformat(),
-        "expires_on": snapshot.expires_on.isoformat() if snapshot.expires_on else None,
-        "qualifies_for_subsidy": qualifies_for_subsidy(
-            snapshot.qualifies_for_subsidy, credential.status, credential.expires_on, on
-        ),
-        "checked_on": on.isoformat(),
-        "superseded_by": _number_of(credential.superseded_by_id),
-    }
-
-
-def _number_of(credential_id: int | None) -> str | None:
-    if credential_id is None:
-        return None
-    from lms.extensions import db
-
-    other = db.session.get(Credential, credential_id)
-    return other.number if other else None
-
-
 @bp.get("/certificates/<number>")
 @login_required
 def certificate(number: str) -> ResponseReturnValue:
@@ -89,7 +46,7 @@ def certificate(number: str) -> ResponseReturnValue:
         "certificates/certificate.html",
         credential=credential,
         snapshot=CredentialSnapshot.from_json(credential.snapshot),
-        facts=public_facts(credential, credentials.today()),
+        facts=public_facts(credential, clock.today()),
         qr=qr_svg(verify_url, verify_url),
         verify_url=verify_url,
         font_available=_font() is not None,
@@ -127,7 +84,7 @@ def credential_jwt(number: str) -> ResponseReturnValue:
 @bp.get("/verify/<number>")
 def verify(number: str) -> ResponseReturnValue:
     credential = credentials.find(number)
-    facts = public_facts(credential, credentials.today()) if credential else None
+    facts = public_facts(credential, clock.today()) if credential else None
     response = Response(
         render_template("certificates/verify.html", number=number, facts=facts),
         status=200 if facts else 404,
@@ -144,7 +101,7 @@ def api_credential(number: str) -> ResponseReturnValue:
         response = jsonify({"error": "not_found", "number": number})
         response.status_code = 404
     else:
-        response = jsonify(public_facts(credential, credentials.today()))
+        response = jsonify(public_facts(credential, clock.today()))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

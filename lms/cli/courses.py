@@ -10,8 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from lms.domain.courses import check_paths
-from lms.services import publishing
-from lms.services.catalog import published_versions
+from lms.services.courses import publishing
+from lms.services.learning.catalog import published_versions
 
 courses_cli = click.Group("courses", help="Check, publish, list and preview courses.")
 

@@ -10,7 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from lms.domain.credentials.verify import verify_credential
-from lms.services import keys, signed_credentials
+from lms.services.credentials import keys
+from lms.services.credentials import signing as signed_credentials
 
 keys_cli = click.Group("keys", help="Credential signing keys.")
 credentials_cli = click.Group("credentials", help="Issued credentials.")

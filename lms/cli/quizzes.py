@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from lms.services import regrading
+from lms.services.learning import regrading
 
 quizzes_cli = click.Group("quizzes", help="Quiz maintenance.")
 

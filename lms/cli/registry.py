@@ -12,8 +12,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.domain.registry.snapshot import SnapshotInvalid, sha256_hex, verify_snapshot
-from lms.services import keys, registry_snapshots
-from lms.services.credentials import today
+from lms.services import clock
+from lms.services.credentials import keys
+from lms.services.registry import snapshots as registry_snapshots
 
 registry_cli = click.Group("registry", help="The ministry registry: signed snapshots.")
 
@@ -26,7 +27,7 @@ def snapshot(on: datetime | None, public_url: str | None) -> None:
     """Sign and store a snapshot of the registry on a date (audited, no actor)."""
     base = public_url or current_app.config.get("LMS_PUBLIC_URL") or "http://localhost/"
     with current_app.test_request_context(base_url=base):
-        day = on.date() if on else today()
+        day = on.date() if on else clock.today()
         try:
             row = registry_snapshots.take(day, actor=None)
         except registry_snapshots.SnapshotRefused as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from lms.services import api_tokens
+from lms.services.registry import api_tokens
 
 tokens_cli = click.Group("tokens", help="Bearer tokens for the registry API.")
 

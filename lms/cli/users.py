@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from lms.domain.roles import ROLES
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts
+from lms.services.accounts import users as accounts
 
 users_cli = click.Group("users", help="Create accounts and manage their roles.")
 

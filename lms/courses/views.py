@@ -8,25 +8,12 @@ from flask import Blueprint, abort
 from flask.typing import ResponseReturnValue
 
 from lms.extensions import talisman
-from lms.services.catalog import course_file
+from lms.services.learning.catalog import course_file
+from lms.web.media import MEDIA_TYPES
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 # Only media are served: quizzes (answer keys) and course.yml never leave the server.
-MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-    ".vtt": "text/vtt",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".ogg": "audio/ogg",
-    ".pdf": "application/pdf",
-}
 
 
 @bp.get("/<slug>/files/<key>/<path:path>")

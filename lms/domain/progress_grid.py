@@ -1,7 +1,7 @@
 """A cohort's progress grid: one row per trainee, built from plain data, sorted for display.
 
-The service layer (`lms.services.progress_grid`) gathers a cohort's records in a fixed number of
-queries and hands them here as `TraineeFacts`; `grid_row` turns one trainee's facts into a
+The service layer (`lms.services.cohorts.progress_grid`) gathers a cohort's records in a fixed
+number of queries and hands them here as `TraineeFacts`; `grid_row` turns one trainee's facts into a
 `GridRow` with the summary figures a trainer sorts by, and `sort_rows` orders the rows.
 
 Summary figures, as the grid shows them:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from lms.extensions import csrf
-from lms.services import push_publishing
+from lms.services.courses import push as push_publishing
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks")
 

@@ -11,32 +11,20 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.learn.forms import CompleteLessonForm, EnrolForm
-from lms.models import Course, Enrolment, LessonContent
+from lms.models import Enrolment, LessonContent
 from lms.permissions import can_learn_in
-from lms.services import credentials, progress
-from lms.services import enrolment as enrolments
-from lms.services.catalog import catalog_entries
-from lms.services.course_store import find_course
+from lms.services import certification
+from lms.services.credentials import issuing as credentials
+from lms.services.learning import enrolment as enrolments
+from lms.services.learning import progress
+from lms.services.learning.catalog import catalog_entries
+from lms.web.access import course_or_404, learning_enrolment
 
 bp = Blueprint("learn", __name__)
 
 
 def _language() -> str:
     return str(get_locale() or "mn")
-
-
-def course_or_404(slug: str) -> Course:
-    return find_course(slug) or abort(404)
-
-
-def learning_enrolment(course: Course) -> Enrolment:
-    """The signed-in trainee's enrolment that gives access to the course content, or 403."""
-    enrolment = enrolments.enrolment_for(current_user, course)
-    if not can_learn_in(current_user, enrolment):
-        abort(403)
-    assert enrolment is not None  # noqa: S101 - can_learn_in checked it
-    enrolments.follow_patch_releases(enrolment)
-    return enrolment
 
 
 @bp.get("/courses")
@@ -159,7 +147,7 @@ def dashboard() -> ResponseReturnValue:
                 sections=sections,
                 next=progress.next_step(sections, enrolment.last_lesson_id),
                 results=progress.quiz_results(enrolment),
-                decision=credentials.decision(enrolment),
+                decision=certification.decision(enrolment),
                 credential=credentials.current_credential(enrolment),
             )
         cards.append(card)

@@ -10,9 +10,12 @@ from flask_babel import get_locale
 from lms.domain.regions import REGIONS, region_name
 from lms.i18n import LANGUAGES
 from lms.permissions import can_manage_users
+from lms.web.credential_display import status_label
 
 
 def init_templating(app: Flask) -> None:
+    app.add_template_global(status_label)
+
     @app.context_processor
     def inject() -> dict[str, Any]:
         locale = str(get_locale() or "mn")

@@ -24,7 +24,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from lms.courses.views import MEDIA_TYPES
 from lms.domain.courses import DirectorySource, LessonText, Problem, Quiz
 from lms.domain.courses.rendering import render_lesson
 from lms.domain.courses.yaml_reader import SUPPORTED_LANGUAGES
@@ -37,7 +36,8 @@ from lms.preview.workspace import (
     quiz_on_disk,
     read_workspace,
 )
-from lms.quiz.question_display import QuizTexts, answer_key, display_question
+from lms.web.media import MEDIA_TYPES
+from lms.web.question_display import QuizTexts, answer_key, display_question
 
 bp = Blueprint("preview", __name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from lms.domain.courses import Matching, MultipleChoice, Ordering, Question, SingleChoice
 from lms.domain.quiz import DrawnQuestion, parse_form_answer
-from lms.quiz.question_display import Choice, QuestionDisplay, QuizTexts
+from lms.web.question_display import Choice, QuestionDisplay, QuizTexts
 
 
 def display_drawn(question: Question, drawn: DrawnQuestion, texts: QuizTexts) -> QuestionDisplay:

@@ -24,14 +24,14 @@ from flask_login import current_user, login_required
 from lms.domain.courses import Quiz
 from lms.domain.quiz import drawn_from_json, feedback_visible, is_answered
 from lms.extensions import db
-from lms.learn.views import course_or_404, learning_enrolment
 from lms.models import QuizAttempt
 from lms.permissions import can_view_attempt
 from lms.quiz.display import display_drawn, form_values, read_answer
-from lms.quiz.question_display import QuizTexts
-from lms.services import attempts as attempt_service
-from lms.services.course_urls import PublishedUrls
-from lms.services.progress import localised
+from lms.services.courses.urls import PublishedUrls
+from lms.services.learning import attempts as attempt_service
+from lms.services.learning.progress import localised
+from lms.web.access import course_or_404, learning_enrolment
+from lms.web.question_display import QuizTexts
 
 bp = Blueprint("quiz", __name__)
 

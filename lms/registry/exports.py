@@ -17,13 +17,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.certificates.views import status_label
 from lms.domain.registry.filters import STATUSES, RegistryFilter
 from lms.domain.roles import ADMIN, REVIEWER
 from lms.permissions import require_role
 from lms.registry.views import bp
-from lms.services import registry_export, registry_query
-from lms.services.credentials import today
+from lms.services import clock
+from lms.services.registry import export as registry_export
+from lms.services.registry import query as registry_query
+from lms.web.credential_display import status_label
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,14 +77,14 @@ def _read_and_close(file: IO[bytes]) -> Iterator[bytes]:
 
 
 def _disposition(extension: str) -> str:
-    return f'attachment; filename="registry-{today().isoformat()}.{extension}"'
+    return f'attachment; filename="registry-{clock.today().isoformat()}.{extension}"'
 
 
 def _export(kind: str, mimetype: str, body: Any) -> Response:
     """Audit an export of the requested filter, then send `body(view, on, language, headers,
     labels, with_ids)` (an iterator of bytes) as a dated attachment."""
     view, with_ids = _export_request()
-    on = today()
+    on = clock.today()
     registry_export.record_export(
         current_user, kind, view, registry_query.count(view, on), with_ids
     )

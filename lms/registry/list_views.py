@@ -23,7 +23,10 @@ from lms.domain.roles import ADMIN, REVIEWER
 from lms.permissions import can_see_private_data, require_role
 from lms.registry.forms import NationalIdForm
 from lms.registry.views import bp
-from lms.services import accounts, credentials, registry, registry_query
+from lms.services import clock
+from lms.services.accounts import users as accounts
+from lms.services.registry import query as registry_query
+from lms.services.registry import records as registry
 
 FILTER_LABELS = {
     "q": _l("Name or credential number"),
@@ -108,7 +111,7 @@ def find_national_id() -> ResponseReturnValue:
 
 
 def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
-    on = credentials.today()
+    on = clock.today()
     total = registry_query.count(view, on)
     pages = page_count(total, view.per_page)
     private = can_see_private_data(current_user)

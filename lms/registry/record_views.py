@@ -19,8 +19,9 @@ from lms.registry.forms import (
     ResolveForm,
 )
 from lms.registry.views import bp
-from lms.services import credentials, registry
-from lms.services.registry import CredentialRecord
+from lms.services import clock
+from lms.services.registry import records as registry
+from lms.services.registry.records import CredentialRecord
 
 
 @bp.get("/coaches/<int:user_id>")
@@ -62,14 +63,14 @@ def eligibility() -> ResponseReturnValue:
     asked = False
     if form.validate_on_submit():
         asked = True
-        query, on = form.query.data or "", form.on.data or credentials.today()
+        query, on = form.query.data or "", form.on.data or clock.today()
         if form.is_credential_number():
             answer = registry.eligibility_for_number(query, on)
         else:
             answer = registry.eligibility_for_national_id(query, on)
         subject = registry.answered_credential(answer) if answer else None
     elif not form.is_submitted():
-        form.on.data = credentials.today()
+        form.on.data = clock.today()
     status = 400 if form.errors else 200
     return render_template(
         "registry/eligibility.html", form=form, answer=answer, subject=subject, asked=asked

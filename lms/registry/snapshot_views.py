@@ -23,8 +23,8 @@ from lms.domain.roles import ADMIN, REVIEWER
 from lms.models import RegistrySnapshot
 from lms.permissions import require_role
 from lms.registry.views import bp
-from lms.services import registry_snapshots
-from lms.services.credentials import today
+from lms.services import clock
+from lms.services.registry import snapshots as registry_snapshots
 
 DIFF_ROWS_SHOWN = 500  # per table; the full lists are in the downloadable snapshots
 
@@ -47,7 +47,7 @@ def _snapshot(snapshot_id: int) -> RegistrySnapshot:
 def snapshots() -> ResponseReturnValue:
     form = SnapshotForm()
     if request.method == "GET":
-        form.taken_on.data = today()
+        form.taken_on.data = clock.today()
     elif form.validate_on_submit() and form.taken_on.data is not None:
         try:
             row = registry_snapshots.take(form.taken_on.data, current_user)

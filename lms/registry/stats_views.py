@@ -15,13 +15,15 @@ from lms.domain.registry.charts import BarChart, Datum, bar_chart
 from lms.domain.roles import ADMIN, REVIEWER
 from lms.permissions import require_role
 from lms.registry.views import bp
-from lms.services import credentials, registry, registry_stats
+from lms.services import clock
+from lms.services.registry import records as registry
+from lms.services.registry import stats as registry_stats
 
 
 @bp.get("/statistics")
 @require_role(REVIEWER, ADMIN)
 def statistics() -> ResponseReturnValue:
-    on = credentials.today()
+    on = clock.today()
     return render_template(
         "registry/statistics.html",
         on=on,

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from lms.domain.roles import ADMIN, REVIEWER, TRAINEE, TRAINER
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts, publishing
+from lms.services.accounts import users as accounts
+from lms.services.cohorts import management as cohort_management
+from lms.services.courses import publishing
 
 DEMO_ACCOUNTS = (
     (TRAINEE, "trainee@demo.example", "Батбаяр Дорж"),
@@ -72,15 +74,15 @@ def _demo_coaches(trainer: User, make_password: Callable[[], str]) -> None:
     """Demo coaches who finished the seminar and the training (every lesson read; no quiz
     attempts), each with two credentials."""
     from lms.models import Course, Enrolment, LessonProgress
-    from lms.services import credentials, trainer_tools
-    from lms.services.course_store import parsed_course
+    from lms.services.courses.store import parsed_course
+    from lms.services.credentials import issuing as credentials
 
     courses = [
         db.session.execute(select(Course).where(Course.slug == slug)).scalar_one_or_none()
         for slug in ("intro-seminar", "job-coach-training")
     ]
     cohorts = [
-        trainer_tools.create_cohort(course, f"Демо бүлэг: {course.slug}", trainer)
+        cohort_management.create_cohort(course, f"Демо бүлэг: {course.slug}", trainer)
         for course in courses
         if course is not None
     ]

@@ -20,11 +20,11 @@ from lms.domain.quiz import item_analysis as analysis
 from lms.domain.roles import ADMIN, TRAINER
 from lms.models import CourseVersion
 from lms.permissions import require_role
-from lms.quiz.question_display import QuizTexts
-from lms.services import item_analysis as analysis_service
-from lms.services.course_store import parsed_course
-from lms.services.course_urls import PublishedUrls
+from lms.services.courses.store import parsed_course
+from lms.services.courses.urls import PublishedUrls
+from lms.services.learning import item_analysis as analysis_service
 from lms.trainer.views import bp
+from lms.web.question_display import QuizTexts
 
 FLAG_TEXTS = {
     "negative_discrimination": _l(

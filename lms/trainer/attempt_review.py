@@ -23,9 +23,9 @@ from lms.domain.courses import (
 )
 from lms.domain.quiz import drawn_from_json, is_answered
 from lms.models import QuizAttempt
-from lms.quiz.question_display import QuizTexts
-from lms.services import attempts as attempt_service
-from lms.services.course_urls import PublishedUrls
+from lms.services.courses.urls import PublishedUrls
+from lms.services.learning import attempts as attempt_service
+from lms.web.question_display import QuizTexts
 
 
 @dataclass(frozen=True)

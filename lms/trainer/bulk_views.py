@@ -14,8 +14,8 @@ from lms.domain.bulk_enrolment import Problem
 from lms.domain.roles import ADMIN, TRAINER
 from lms.models import Cohort
 from lms.permissions import require_role
-from lms.services import bulk_enrolment as bulk_service
-from lms.services import cohorts
+from lms.services.cohorts import bulk_enrolment as bulk_service
+from lms.services.learning import seats
 from lms.trainer.access import taught_cohort
 from lms.trainer.forms import BulkApplyForm, BulkUploadForm
 from lms.trainer.views import bp
@@ -69,7 +69,7 @@ def _upload_page(cohort: Cohort, form: BulkUploadForm, problem: Problem | None =
         cohort=cohort,
         form=form,
         problem=problem_text(problem) if problem else None,
-        seats_left=cohorts.seats_left(cohort),
+        seats_left=seats.seats_left(cohort),
     )
 
 

@@ -15,9 +15,12 @@ from lms.domain.roles import ADMIN, TRAINER
 from lms.extensions import db
 from lms.models import Course, CourseVersion, User
 from lms.permissions import require_role
-from lms.services import cohorts, trainer_tools, version_move
-from lms.services.cohorts import CohortDetails, CohortError
-from lms.services.progress import localised
+from lms.services.cohorts import management as cohort_management
+from lms.services.cohorts import management as cohorts
+from lms.services.cohorts import version_move
+from lms.services.cohorts.management import CohortDetails, CohortError
+from lms.services.learning import seats
+from lms.services.learning.progress import localised
 from lms.trainer.access import taught_cohort
 from lms.trainer.forms import CohortDetailsForm, CohortForm, CoTrainerForm, MoveCohortForm
 from lms.trainer.views import bp
@@ -87,7 +90,7 @@ def create_cohort() -> ResponseReturnValue:
             cohorts.split_emails(form.co_trainers.data or "")
         )
         if version is not None and not problems:
-            cohort = trainer_tools.create_cohort(
+            cohort = cohort_management.create_cohort(
                 version.course,
                 form.name.data or "",
                 current_user,
@@ -112,7 +115,7 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
         "trainer/cohort.html",
         cohort=cohort,
         trainers=cohorts.trainers(cohort),
-        seats_taken=cohorts.seats_taken(cohort),
+        seats_taken=seats.seats_taken(cohort),
         newer=version_move.newer_versions(cohort),
         trainer_form=CoTrainerForm(),
     )

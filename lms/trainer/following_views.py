@@ -17,11 +17,13 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.domain.roles import ADMIN, TRAINER
 from lms.permissions import require_role
-from lms.services import attempts as attempt_service
-from lms.services import attendance as attendance_service
-from lms.services import credentials, trainee_overview, trainer_tools
-from lms.services.course_store import parsed_course
-from lms.services.progress import localised
+from lms.services import certification
+from lms.services.cohorts import accommodations, practicum, trainee_overview
+from lms.services.cohorts import attendance as attendance_service
+from lms.services.courses.store import parsed_course
+from lms.services.credentials import issuing as credentials
+from lms.services.learning import attempts as attempt_service
+from lms.services.learning.progress import localised
 from lms.trainer.access import followed_attempt, followed_enrolment, taught_cohort, taught_session
 from lms.trainer.attempt_review import review
 from lms.trainer.forms import (
@@ -39,7 +41,7 @@ from lms.trainer.views import bp
 def trainee(enrolment_id: int) -> ResponseReturnValue:
     enrolment = followed_enrolment(enrolment_id)
     course = parsed_course(enrolment.course_version)
-    signed, hours = credentials.practicum(enrolment)
+    signed, hours = certification.practicum(enrolment)
     language = str(get_locale())
     accommodation = trainee_overview.accommodation_of(enrolment.user)
     accommodation_form = TraineeAccommodationForm(
@@ -57,11 +59,11 @@ def trainee(enrolment_id: int) -> ResponseReturnValue:
             attempts=trainee_overview.attempt_rows(enrolment, language),
             accommodation=accommodation,
             accommodation_form=accommodation_form,
-            decision=credentials.decision(enrolment),
+            decision=certification.decision(enrolment),
             credential=credentials.current_credential(enrolment),
-            attendance=credentials.attendance(enrolment),
+            attendance=certification.attendance(enrolment),
             form=_practicum_form(course),
-            refusal=trainer_tools.may_sign_off(current_user, enrolment),
+            refusal=practicum.may_sign_off(current_user, enrolment),
         )
     )
     response.headers["Cache-Control"] = "no-store"  # grade data
@@ -88,7 +90,7 @@ def sign_off(enrolment_id: int) -> ResponseReturnValue:
         flash(_("Check the form: a date is needed, and hours from 0 to 200."), "error")
     else:
         try:
-            trainer_tools.record_practicum(
+            practicum.record_practicum(
                 enrolment,
                 current_user,
                 competency_id=form.competency.data or None,
@@ -97,7 +99,7 @@ def sign_off(enrolment_id: int) -> ResponseReturnValue:
                 supervisor_name=form.supervisor_name.data or "",
                 notes=form.notes.data or "",
             )
-        except trainer_tools.SignOffRefused:
+        except practicum.SignOffRefused:
             abort(403)
         flash(_("Practicum record saved."), "success")
     return redirect(url_for("trainer.trainee", enrolment_id=enrolment.id))
@@ -109,7 +111,7 @@ def approve_credential(enrolment_id: int) -> ResponseReturnValue:
     enrolment = followed_enrolment(enrolment_id)
     if enrolment.user_id == current_user.id:
         abort(403)
-    verdict = credentials.decision(enrolment)
+    verdict = certification.decision(enrolment)
     if verdict.eligible and credentials.current_credential(enrolment) is None:
         credential = credentials.issue(enrolment, current_user)
         flash(_("Credential %(number)s issued.", number=credential.number), "success")
@@ -124,7 +126,7 @@ def set_accommodation(enrolment_id: int) -> ResponseReturnValue:
     enrolment = followed_enrolment(enrolment_id)
     form = TraineeAccommodationForm()
     if form.validate_on_submit():
-        trainer_tools.set_accommodation(
+        accommodations.set_accommodation(
             enrolment.user,
             float(form.time_multiplier.data or 1),
             bool(form.no_time_limit.data),
@@ -146,7 +148,7 @@ def accommodation() -> ResponseReturnValue:
         if user is None:
             flash(_("None of the trainees you follow has this email address."), "error")
         else:
-            trainer_tools.set_accommodation(
+            accommodations.set_accommodation(
                 user,
                 float(form.time_multiplier.data or 1),
                 bool(form.no_time_limit.data),

@@ -15,8 +15,8 @@ from flask_login import current_user
 from lms.domain.progress_grid import SORT_KEYS, GridRow
 from lms.domain.roles import ADMIN, TRAINER
 from lms.permissions import require_role
-from lms.services import progress_grid
-from lms.services.progress_grid import CohortGrid
+from lms.services.cohorts import progress_grid
+from lms.services.cohorts.progress_grid import CohortGrid
 from lms.trainer.access import taught_cohort
 from lms.trainer.views import bp
 
@@ -29,7 +29,7 @@ def _sort() -> tuple[str, bool]:
 @bp.app_template_global("progress_status_label")
 def status_text(status: str) -> str:
     """Where a trainee stands on the credential, in words (the grid and its CSV)."""
-    from lms.certificates.views import status_label
+    from lms.web.credential_display import status_label
 
     return {
         "in_progress": _("Not yet eligible"),

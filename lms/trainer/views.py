@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from lms.domain.roles import ADMIN, TRAINER
 from lms.permissions import require_role
-from lms.services import cohorts as cohort_service
-from lms.services import enrolment as enrolments
-from lms.services import trainer_tools
+from lms.services.cohorts import accommodations
+from lms.services.cohorts import following as trainer_tools
+from lms.services.learning import enrolment as enrolments
+from lms.services.learning import seats
 from lms.trainer.access import followed_enrolment as _followed_enrolment
 from lms.trainer.access import taught_cohort as _taught_cohort  # noqa: F401
 from lms.trainer.forms import (
@@ -30,9 +31,9 @@ def home() -> ResponseReturnValue:
         "trainer/home.html",
         requests=trainer_tools.pending_requests(current_user),
         cohorts=cohorts,
-        seats=cohort_service.seat_counts(cohorts),
+        seats=seats.seat_counts(cohorts),
         trainees=trainer_tools.followed_enrolments(current_user),
-        accommodations=trainer_tools.accommodations(current_user),
+        accommodations=accommodations.accommodations(current_user),
         decision_form=DecisionForm(),
         accommodation_form=AccommodationForm(),
     )

@@ -9,7 +9,8 @@ import pytest
 from lms.domain.progress_grid import name_sort_key
 from lms.extensions import db
 from lms.models import AttendanceMark
-from lms.services import attendance, trainer_tools
+from lms.services.cohorts import attendance
+from lms.services.cohorts import management as cohort_management
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
 from tests.factories import DEFAULT_PASSWORD, enrol_many, make_user, publish_demo_course
 
@@ -37,7 +38,7 @@ def test_ninety_trainees_marked_by_keyboard(page, live_server, live_app, tmp_pat
     with live_app.app_context():
         course = publish_demo_course(tmp_path)
         trainer = make_user(roles=("trainer",), email="coach@example.mn")
-        cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+        cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
         users = enrol_many(cohort, 90)
         session = attendance.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
         session_id = session.id
@@ -91,7 +92,7 @@ def test_filter_and_mark_everyone_by_keyboard(page, live_server, live_app, tmp_p
     with live_app.app_context():
         course = publish_demo_course(tmp_path)
         trainer = make_user(roles=("trainer",), email="coach@example.mn")
-        cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+        cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
         enrol_many(cohort, 90)
         session_id = attendance.add_session(cohort, date(2027, 3, 1), "", trainer).id
 

@@ -9,8 +9,8 @@ import pytest
 
 from lms.extensions import db
 from lms.models import Enrolment, User
-from lms.services import enrolment as enrolments
-from lms.services import trainer_tools
+from lms.services.cohorts import management as cohort_management
+from lms.services.learning import enrolment as enrolments
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
 from tests.factories import DEFAULT_PASSWORD, make_user, publish_demo_course
 
@@ -48,7 +48,7 @@ def test_bulk_enrolment_by_keyboard_on_a_phone(browser, live_server, live_app, t
     with live_app.app_context():
         course = publish_demo_course(tmp_path, enrolment="key")
         trainer = make_user(roles=("trainer",), email="trainer@example.mn")
-        cohort = trainer_tools.create_cohort(course, "Ховд, 2027 хавар", trainer)
+        cohort = cohort_management.create_cohort(course, "Ховд, 2027 хавар", trainer)
         make_user(email="old@example.mn", name="Сарангэрэл Б.")
         enrolments.enrol(make_user(email="here@example.mn"), course, key=cohort.enrolment_key)
         cohort_id = cohort.id

@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
-from lms.services import accounts, trainer_tools
-from lms.services import attempts as attempt_service
-from lms.services import enrolment as enrolments
+from lms.services import clock
+from lms.services.accounts import users as accounts
+from lms.services.cohorts import accommodations, attendance
+from lms.services.cohorts import management as cohort_management
+from lms.services.learning import attempts as attempt_service
+from lms.services.learning import enrolment as enrolments
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -91,15 +94,15 @@ def _attempt(ctx: dict[str, Any], submit: bool = False) -> Any:
 def _trainer_page(ctx: dict[str, Any]) -> str:
     course = publish_demo_course(ctx["tmp_path"], enrolment="approval")
     enrolments.enrol(ctx["other"], course)
-    trainer_tools.create_cohort(course, "Ховд 2027", ctx["user"])
-    trainer_tools.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
+    cohort_management.create_cohort(course, "Ховд 2027", ctx["user"])
+    accommodations.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
     return "/trainer/"
 
 
 def _trainee_page(ctx: dict[str, Any]) -> str:
     enrolment = _taught_enrolment(ctx)
     _graded_attempt(enrolment)
-    trainer_tools.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
+    accommodations.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
     return f"/trainer/enrolments/{enrolment.id}"
 
 
@@ -107,7 +110,7 @@ def _attendance_page(ctx: dict[str, Any]) -> str:
     from datetime import date
 
     cohort = _taught_enrolment(ctx).cohort
-    trainer_tools.add_session(cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    attendance.add_session(cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
     return f"/trainer/cohorts/{cohort.id}/attendance"
 
 
@@ -133,8 +136,8 @@ def _progress_page(ctx: dict[str, Any]) -> str:
     from datetime import date
 
     enrolment = _taught_enrolment(ctx)
-    session = trainer_tools.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
-    trainer_tools.mark_attendance(session, {ctx["other"].id}, ctx["user"])
+    session = attendance.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    attendance.mark_attendance(session, {ctx["other"].id}, ctx["user"])
     _graded_attempt(enrolment)
     return f"/trainer/cohorts/{enrolment.cohort_id}/progress"
 
@@ -143,7 +146,7 @@ def _session_page(ctx: dict[str, Any]) -> str:
     from datetime import date
 
     enrolment = _taught_enrolment(ctx)
-    session = trainer_tools.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
+    session = attendance.add_session(enrolment.cohort, date(2027, 1, 5), "Өдөр 1", ctx["user"])
     return f"/trainer/sessions/{session.id}"
 
 
@@ -157,12 +160,12 @@ def _two_snapshots(ctx: dict[str, Any]) -> tuple[int, int]:
 
     from flask import current_app
 
-    from lms.services import credentials, registry_snapshots
+    from lms.services.registry import snapshots as registry_snapshots
 
     issue_demo_credential(ctx["tmp_path"], ctx["other"])
     with current_app.test_request_context():
         older = registry_snapshots.take(date(2026, 1, 1), None)
-        newer = registry_snapshots.take(credentials.today(), None)
+        newer = registry_snapshots.take(clock.today(), None)
     return older.id, newer.id
 
 
@@ -185,7 +188,7 @@ def _own_cohort(ctx: dict[str, Any], versions: tuple[str, ...] = ("1.0.0",)) -> 
     """A cohort the logged-in trainer created (dates, place, capacity), with `other` in it."""
     from datetime import date
 
-    from lms.services.cohorts import CohortDetails
+    from lms.services.cohorts.management import CohortDetails
 
     for version in versions:
         course = publish_demo_course(
@@ -197,7 +200,7 @@ def _own_cohort(ctx: dict[str, Any], versions: tuple[str, ...] = ("1.0.0",)) -> 
     first = min(course.versions, key=lambda v: (v.major, v.minor, v.patch))
     details = CohortDetails("Ховд 2027", date(2027, 4, 1), date(2027, 4, 4), "khovd", True, 30)
     co_trainer = make_user(roles=("trainer",), email="co-trainer@example.mn")
-    cohort = trainer_tools.create_cohort(
+    cohort = cohort_management.create_cohort(
         course, details.name, ctx["user"], version=first, details=details, co_trainers=[co_trainer]
     )
     enrolments.enrol(ctx["other"], course, key=cohort.enrolment_key)
@@ -213,7 +216,7 @@ def _move_page(ctx: dict[str, Any]) -> str:
 def _registry_record(ctx: dict[str, Any]) -> str:
     """A coach's record with history, a concern and another reviewer's open proposal."""
     from lms.domain.registry.decisions import Proposal
-    from lms.services import registry_decisions
+    from lms.services.registry import decisions as registry_decisions
 
     credential = issue_demo_credential(ctx["tmp_path"], ctx["other"])
     proposer = make_user(roles=("reviewer",), email="proposer@example.mn")

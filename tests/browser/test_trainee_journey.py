@@ -13,8 +13,10 @@ import pytest
 from lms.domain.quiz import drawn_from_json
 from lms.extensions import db
 from lms.models import AttendanceSession, Cohort, QuizAttempt, User
-from lms.services import attempts as attempt_service
-from lms.services import publishing, trainer_tools
+from lms.services.cohorts import attendance
+from lms.services.cohorts import management as cohort_management
+from lms.services.courses import publishing
+from lms.services.learning import attempts as attempt_service
 from tests.browser.conftest import assert_no_sideways_scroll, axe_violations
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -112,9 +114,9 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
         assert published.status == "published"
         trainee = make_user(email="bat@example.mn", name="Батбаяр Өлзий")
         trainer = make_user(roles=("trainer",))
-        cohort = trainer_tools.create_cohort(published.course_version.course, "Ховд", trainer)
+        cohort = cohort_management.create_cohort(published.course_version.course, "Ховд", trainer)
         key, cohort_id, trainee_id = cohort.enrolment_key, cohort.id, trainee.id
-        session_id = trainer_tools.add_session(cohort, date(2027, 3, 1), "", trainer).id
+        session_id = attendance.add_session(cohort, date(2027, 3, 1), "", trainer).id
     text = TEXT[language]
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
@@ -136,7 +138,7 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     press_and_load(page.get_by_role("button", name=text["enrol"], exact=True))
     with live_app.app_context():  # the trainer marks the seminar day
         session = db.session.get(AttendanceSession, session_id)
-        trainer_tools.mark_attendance(
+        attendance.mark_attendance(
             session, {trainee_id}, db.session.get(User, trainer_id(cohort_id))
         )
     lesson_links = page.locator("a[href*='/learn/intro-seminar/lessons/']")

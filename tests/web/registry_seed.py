@@ -1,7 +1,7 @@
 """A small, dated registry for the registry tests: credentials issued and changed on chosen days.
 
 Credentials go through the real services (`credentials.issue`, `change_status`), with
-`credentials.today` set to the day each step happens, so their event history is what the
+`clock.today` set to the day each step happens, so their event history is what the
 registry reads in production.
 """
 
@@ -16,8 +16,10 @@ from typing import Any
 
 from lms.extensions import db
 from lms.models import PracticumRecord
-from lms.services import credentials
-from lms.services import enrolment as enrolments
+from lms.services import clock
+from lms.services.credentials import issuing as credentials
+from lms.services.credentials import lifecycle as credential_lifecycle
+from lms.services.learning import enrolment as enrolments
 from tests.factories import make_user, publish_demo_course
 
 TODAY = date(2027, 6, 15)
@@ -28,17 +30,17 @@ NATIONAL_ID = "УБ99112233"
 @contextmanager
 def on_day(day: date) -> Iterator[None]:
     """Run the services as if it were `day` in Mongolia."""
-    original = credentials.today
-    credentials.today = lambda: day  # type: ignore[assignment]
+    original = clock.today
+    clock.today = lambda: day  # type: ignore[assignment]
     try:
         yield
     finally:
-        credentials.today = original  # type: ignore[assignment]
+        clock.today = original  # type: ignore[assignment]
 
 
 def publish_seminar(root: Path) -> Any:
     """A second course: a seminar whose certificate does not qualify for the subsidy."""
-    from lms.services import publishing
+    from lms.services.courses import publishing
     from tests.domain.course_builder import valid_files, write_course
 
     files = dict(valid_files())
@@ -69,7 +71,7 @@ def issue(course: Any, holder: Any, day: date, trainer: Any) -> Any:
 
 def change(credential: Any, action: str, day: date, actor: Any, reason: str = "other") -> None:
     with on_day(day):
-        credentials.change_status(credential, action, actor, reason, f"{action} on {day}")
+        credential_lifecycle.change_status(credential, action, actor, reason, f"{action} on {day}")
 
 
 @dataclass

@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from lms.models import AttendanceMark, AuditEvent, Credential
-from lms.services import attendance, credentials, progress, publishing, trainer_tools
-from lms.services import enrolment as enrolments
-from lms.services.course_store import parsed_course
+from lms.services import certification
+from lms.services.cohorts import attendance
+from lms.services.cohorts import management as cohort_management
+from lms.services.courses import publishing
+from lms.services.courses.store import parsed_course
+from lms.services.learning import enrolment as enrolments
+from lms.services.learning import progress
 from tests.factories import (
     add_graded_attempt,
     client_for,
@@ -27,7 +31,7 @@ INTRO = Path(__file__).resolve().parents[2] / "courses" / "intro-seminar"
 def cohort(app, db, tmp_path):
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
     names = ["Пүрэв Дорж", "Өлзий Бат", "Оюун Сүх", "Үүрцайх Нар", "Уянга Бат"]
     users = {name: make_user(name=name) for name in names}
     for user in users.values():
@@ -154,7 +158,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
     assert course.certification.requires.attendance == 0.8
     assert course.certification.credential.issue == "automatic"
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(published.course_version.course, "Ховд", trainer)
+    cohort = cohort_management.create_cohort(published.course_version.course, "Ховд", trainer)
     trainee = make_user(name="Батбаяр Өлзий")
     enrolment = enrolments.enrol(trainee, published.course_version.course, key=cohort.enrolment_key)
     enrolment = enrolment.enrolment
@@ -169,7 +173,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
     progress.refresh_completion(enrolment)
     for session in sessions[:3]:
         attendance.mark_attendance(session, {trainee.id}, trainer)
-    reasons = credentials.decision(enrolment).reasons
+    reasons = certification.decision(enrolment).reasons
     assert [(r.code, r.done, r.required) for r in reasons] == [("attendance", 3, 4)]
     assert db.session.query(Credential).count() == 0
     # The trainer marks the fourth day on the session page: the certificate is issued.
@@ -178,7 +182,7 @@ def test_attendance_feeds_the_seminar_certificate(app, db, tmp_path):
     credential = db.session.query(Credential).one()
     assert credential.user_id == trainee.id
     assert credential.number.startswith("IS-")
-    assert credentials.decision(enrolment).eligible
+    assert certification.decision(enrolment).eligible
 
 
 def test_a_session_date_and_title_can_be_corrected(app, db, cohort):
@@ -228,7 +232,7 @@ def test_deleting_a_mistaken_session_can_complete_a_certificate(app, db, tmp_pat
         },
     )
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Ховд", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд", trainer)
     trainee = make_user()
     enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
     held = attendance.add_session(cohort, date(2027, 3, 1), "", trainer)
@@ -239,7 +243,7 @@ def test_deleting_a_mistaken_session_can_complete_a_certificate(app, db, tmp_pat
     add_graded_attempt(enrolment)
     db.session.commit()
     progress.refresh_completion(enrolment)
-    assert [r.code for r in credentials.decision(enrolment).reasons] == ["attendance"]
+    assert [r.code for r in certification.decision(enrolment).reasons] == ["attendance"]
     assert db.session.query(Credential).count() == 0
     client_for(app, trainer).post(f"/trainer/sessions/{mistake.id}/delete")
     assert db.session.query(Credential).filter_by(user_id=trainee.id).count() == 1

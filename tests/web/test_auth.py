@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lms.models import AuditEvent, User
-from lms.services import accounts
+from lms.services.accounts import users as accounts
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 REGISTRATION = {

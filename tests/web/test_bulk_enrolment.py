@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from lms.models import AuditEvent, Enrolment, User
-from lms.services import accounts, trainer_tools
-from lms.services import bulk_enrolment as bulk_service
-from lms.services import enrolment as enrolments
-from lms.services.cohorts import CohortDetails
+from lms.services.accounts import users as accounts
+from lms.services.cohorts import bulk_enrolment as bulk_service
+from lms.services.cohorts import management as cohort_management
+from lms.services.cohorts.management import CohortDetails
+from lms.services.learning import enrolment as enrolments
 from tests.factories import DEFAULT_PASSWORD, client_for, make_user, publish_demo_course
 
 CSV = (
@@ -28,7 +29,7 @@ CSV = (
 def setup(app, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",), name="Сургагч Багш")
-    cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
     old = make_user(email="old@example.mn", name="Сараа Д.", region="khovd")
     here = make_user(email="here@example.mn")
     enrolments.enrol(here, course, key=cohort.enrolment_key)
@@ -148,7 +149,7 @@ def test_a_failure_while_applying_leaves_nothing_behind(app, db, setup, monkeypa
 def test_capacity_turns_the_extra_rows_into_errors(app, db, setup, monkeypatch):
     monkeypatch.setattr(bulk_service, "send_mail", lambda *args: None)
     cohort, trainer = setup["cohort"], setup["trainer"]
-    from lms.services import cohorts
+    from lms.services.cohorts import management as cohorts
 
     cohorts.update_details(cohort, CohortDetails(name=cohort.name, capacity=2), trainer)
     client = client_for(app, trainer)
@@ -165,7 +166,7 @@ def test_a_preview_only_works_for_its_trainer_and_cohort(app, db, setup, tmp_pat
     cohort, course = setup["cohort"], setup["course"]
     client = client_for(app, setup["trainer"])
     token = _token(_upload(client, cohort))
-    other_cohort = trainer_tools.create_cohort(course, "Өөр бүлэг", setup["trainer"])
+    other_cohort = cohort_management.create_cohort(course, "Өөр бүлэг", setup["trainer"])
     response = client.post(f"/trainer/cohorts/{other_cohort.id}/bulk/apply", data={"token": token})
     assert response.headers["Location"].endswith(f"/trainer/cohorts/{other_cohort.id}/bulk")
     for forged in (token[:-3] + "abc", ""):

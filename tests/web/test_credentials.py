@@ -14,7 +14,12 @@ from pypdf import PdfReader
 from lms.domain.credentials import is_valid_number
 from lms.domain.credentials.status_list import decode
 from lms.models import AuditEvent, Credential, Enrolment, RegistryDecision
-from lms.services import credentials, progress, trainer_tools
+from lms.services import certification, clock
+from lms.services.cohorts import attendance, practicum
+from lms.services.cohorts import management as cohort_management
+from lms.services.credentials import issuing as credentials
+from lms.services.credentials import lifecycle as credential_lifecycle
+from lms.services.learning import progress
 from tests.factories import add_graded_attempt, client_for, make_user, publish_demo_course
 
 
@@ -24,7 +29,7 @@ def ready(app, db, tmp_path):
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",), name="Сургагч Багш")
     trainee = make_user(name="Өлзийсайхан Үүрцайх", national_id="УБ99112233")
-    cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
     client = client_for(app, trainee, language=None)
     client.post("/courses/demo/enrol", data={"key": cohort.enrolment_key})
     enrolment = db.session.query(Enrolment).one()
@@ -33,14 +38,14 @@ def ready(app, db, tmp_path):
         progress.complete_lesson(enrolment, lesson)
     add_graded_attempt(enrolment, score=6, max_score=6)
     db.session.commit()
-    session = trainer_tools.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
-    trainer_tools.mark_attendance(session, {trainee.id}, trainer)
+    session = attendance.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
+    attendance.mark_attendance(session, {trainee.id}, trainer)
     return {"trainer": trainer, "trainee": trainee, "enrolment": enrolment, "client": client}
 
 
 def test_reasons_then_sign_off_then_trainer_approval_issues(app, db, ready):
     enrolment, trainer = ready["enrolment"], ready["trainer"]
-    reasons = {r.code: r for r in credentials.decision(enrolment).reasons}
+    reasons = {r.code: r for r in certification.decision(enrolment).reasons}
     assert set(reasons) == {"competencies", "practicum_hours"}
     assert (reasons["competencies"].done, reasons["competencies"].required) == (0, 1)
     dashboard = ready["client"].get("/my").text
@@ -58,7 +63,7 @@ def test_reasons_then_sign_off_then_trainer_approval_issues(app, db, ready):
     )
     assert response.status_code == 302
     assert db.session.query(AuditEvent).filter_by(action="practicum.sign_off").count() == 1
-    verdict = credentials.decision(enrolment)
+    verdict = certification.decision(enrolment)
     assert verdict.eligible
     assert verdict.needs_trainer_approval
     assert db.session.query(Credential).count() == 0  # `issue: trainer` waits for approval
@@ -78,7 +83,7 @@ def test_reasons_then_sign_off_then_trainer_approval_issues(app, db, ready):
 
 
 def _issue(app, db, ready):
-    trainer_tools.record_practicum(
+    practicum.record_practicum(
         ready["enrolment"],
         ready["trainer"],
         competency_id="task-analysis",
@@ -90,7 +95,7 @@ def _issue(app, db, ready):
 
 def test_nobody_signs_off_their_own_practicum(app, db, ready):
     trainee = ready["trainee"]
-    from lms.services import accounts
+    from lms.services.accounts import users as accounts
 
     accounts.grant_role(trainee, "trainer", actor=None)
     db.session.commit()
@@ -197,13 +202,13 @@ def test_public_verification_and_revocation_on_the_next_request(app, db, ready, 
 def test_suspension_is_reversible_and_revocation_final(app, db, ready):
     credential = _issue(app, db, ready)
     admin = make_user(roles=("admin",))
-    credentials.change_status(credential, "suspend", admin, "other", "Шалгаж байна")
-    credentials.change_status(credential, "reinstate", admin, "other", "Зөв байсан")
-    credentials.change_status(credential, "revoke", admin, "fraud", "Хуурамч")
+    credential_lifecycle.change_status(credential, "suspend", admin, "other", "Шалгаж байна")
+    credential_lifecycle.change_status(credential, "reinstate", admin, "other", "Зөв байсан")
+    credential_lifecycle.change_status(credential, "revoke", admin, "fraud", "Хуурамч")
     from lms.domain.credentials import IllegalTransition
 
     with pytest.raises(IllegalTransition):
-        credentials.change_status(credential, "reinstate", admin, "other", "")
+        credential_lifecycle.change_status(credential, "reinstate", admin, "other", "")
     actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
     assert actions[-3:] == ["credential.suspend", "credential.reinstate", "credential.revoke"]
 
@@ -229,11 +234,11 @@ def test_renewal_only_in_its_window_and_the_old_credential_stays_verifiable(
 ):
     credential = _issue(app, db, ready)
     admin = make_user(roles=("admin",))
-    with pytest.raises(credentials.RenewalRefused):
-        credentials.supersede(credential, admin, "renewal")
+    with pytest.raises(credential_lifecycle.RenewalRefused):
+        credential_lifecycle.supersede(credential, admin, "renewal")
     later = credential.expires_on.replace(day=1)  # inside the last months of validity
-    monkeypatch.setattr(credentials, "today", lambda: later)
-    renewed = credentials.supersede(credential, admin, "renewal", "Давтан сургалт")
+    monkeypatch.setattr(clock, "today", lambda: later)
+    renewed = credential_lifecycle.supersede(credential, admin, "renewal", "Давтан сургалт")
     assert renewed.issued_on == later
     assert renewed.expires_on > credential.expires_on
     db.session.refresh(credential)
@@ -265,10 +270,10 @@ def test_name_correction_reissues_with_the_same_dates(app, db, ready):
 
 def test_expiry_is_read_from_the_date(app, db, ready, client, monkeypatch):
     credential = _issue(app, db, ready)
-    monkeypatch.setattr(credentials, "today", lambda: credential.expires_on)
+    monkeypatch.setattr(clock, "today", lambda: credential.expires_on)
     assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "active"
     after = credential.expires_on.replace(year=credential.expires_on.year + 1)
-    monkeypatch.setattr(credentials, "today", lambda: after)
+    monkeypatch.setattr(clock, "today", lambda: after)
     data = client.get(f"/api/v1/credentials/{credential.number}").json
     assert data["status"] == "expired"
     assert data["qualifies_for_subsidy"] is False

@@ -25,7 +25,7 @@ from lms.domain.courses.push import (
 )
 from lms.models import AuditEvent, CourseVersion, HookDelivery
 from lms.models.types import utcnow
-from lms.services import trainer_tools
+from lms.services.cohorts import management as cohort_management
 from tests.domain.course_builder import valid_files, write_course
 from tests.factories import make_user
 
@@ -201,7 +201,7 @@ def test_a_broken_course_is_refused_with_its_problems_and_trainers_are_told(
     post(client, push_of(repo.commit()), delivery="d-1")
     trainer = make_user(roles=("trainer",), email="teacher@example.mn")
     course = db.session.execute(select(CourseVersion)).scalar_one().course
-    trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort_management.create_cohort(course, "Ховд 2027", trainer)
     make_user(roles=("trainer",), email="unrelated@example.mn")
 
     repo.change("course.yml", "version: 1.0.0", "version: 1.1.0")

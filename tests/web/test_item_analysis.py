@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from lms.services import item_analysis as analysis_service
+from lms.services.learning import item_analysis as analysis_service
 from tests.factories import make_user, publish_demo_course, take_quiz
 
 CHECK_1 = "/trainer/courses/demo/versions/1.0.0/quizzes/check-1/analysis"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from lms.models import AuditEvent, Cohort, Enrolment, LessonContent, LessonProgress
-from lms.services import enrolment as enrolments
-from lms.services import trainer_tools
+from lms.services.cohorts import management as cohort_management
+from lms.services.learning import enrolment as enrolments
 from tests.factories import make_user, publish_demo_course
 
 
@@ -62,7 +62,7 @@ def test_lesson_falls_back_visibly_to_another_language(client, login_as, db, tmp
 def test_key_enrolment_needs_the_cohort_key(client, login_as, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Ховд, 2027 хавар", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд, 2027 хавар", trainer)
     login_as("trainee")
     client.post("/courses/demo/enrol", data={"key": "WRONG"})
     assert db.session.query(Enrolment).count() == 0

@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 from lms.domain.quiz import drawn_from_json
 from lms.models import AttemptAnswer, AuditEvent, Enrolment, QuizAttempt
 from lms.models.types import utcnow
-from lms.services import attempts as attempt_service
-from lms.services import trainer_tools
+from lms.services.cohorts import accommodations
+from lms.services.learning import attempts as attempt_service
 from tests.factories import make_user, publish_demo_course
 
 
@@ -172,7 +172,7 @@ def test_attempt_limit_and_cooldown_are_enforced_on_the_server(client, enrolled,
 
 def test_time_limit_is_enforced_and_accommodations_extend_it(client, enrolled, login_as, db):
     trainer = make_user(roles=("trainer",))
-    trainer_tools.set_accommodation(enrolled, 1.5, False, trainer)
+    accommodations.set_accommodation(enrolled, 1.5, False, trainer)
     _start(client)
     attempt = _attempt(db)
     assert attempt.deadline - attempt.started_at == timedelta(minutes=45)  # 30 × 1.5

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lms.domain.credentials import credential_number
-from lms.services import credentials
+from lms.services import clock
 from tests.factories import make_user
 from tests.web.registry_seed import NATIONAL_ID, PAST, TODAY, seed
 
@@ -20,7 +20,7 @@ NUMBER = re.compile(r"\b(?:JC|SM)-\d{4}-\d{5}-\d\b")
 @pytest.fixture
 def reg(app, db, tmp_path, monkeypatch):
     data = seed(tmp_path)
-    monkeypatch.setattr(credentials, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return data
 
 
@@ -328,7 +328,7 @@ def test_eligibility_form_errors_and_default_date(client, reg, reviewer):
 
 
 def test_statistics_match_the_seeded_data(client, reg, reviewer):
-    from lms.services import registry_stats
+    from lms.services.registry import stats as registry_stats
 
     # Valid today and subsidy-qualifying: only A (B expired, C/D revoked, F suspended, E not).
     assert registry_stats.coaches_by_region(TODAY) == [("ub-bayangol", 1)]
@@ -349,14 +349,14 @@ def test_statistics_match_the_seeded_data(client, reg, reviewer):
 
 
 def test_statistics_expiring_soon(client, db, reg, reviewer, monkeypatch):
-    from lms.services import registry_stats
+    from lms.services.registry import stats as registry_stats
 
     # 2029-01-10 is A's last day: 30 days before it, A expires in the 5th week.
     soon = date(2028, 12, 11)
     weeks = registry_stats.expiring_by_week(soon)
     assert len(weeks) == 13
     assert [(w.first.isoformat(), w.count) for w in weeks if w.count] == [("2029-01-08", 1)]
-    monkeypatch.setattr(credentials, "today", lambda: soon)
+    monkeypatch.setattr(clock, "today", lambda: soon)
     page = client.get("/registry/statistics").text
     assert "2029-01-08 – 2029-01-14" in page
 

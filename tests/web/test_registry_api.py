@@ -19,7 +19,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
 from lms.models import ApiToken, AuditEvent
-from lms.services import api_tokens
+from lms.services.registry import api_tokens
 from tests.factories import issue_registry_credentials
 
 NATIONAL_IDS = ("УБ99112233", "ХО88001122", "УБ77001122")

@@ -9,8 +9,10 @@ import pytest
 
 from lms.domain.registry.decisions import Proposal
 from lms.models import AuditEvent, CredentialEvent, RegistryDecision
-from lms.services import audit, credentials, registry_decisions
-from lms.services.registry_decisions import DecisionRefused
+from lms.services import audit
+from lms.services.credentials import lifecycle as credential_lifecycle
+from lms.services.registry import decisions as registry_decisions
+from lms.services.registry.decisions import DecisionRefused
 from tests.factories import client_for, issue_demo_credential, make_user
 from tests.web.registry_seed import issue, publish_seminar
 
@@ -206,7 +208,9 @@ def test_reinstating_also_takes_two_people(db, people):
 def test_confirming_a_change_no_longer_possible_keeps_the_proposal_open(db, people):
     credential, first, second = people["credential"], people["first"], people["second"]
     registry_decisions.propose(credential, first, Proposal("suspend", "other", "Шалгана."))
-    credentials.change_status(credential, "revoke", people["admin"], "fraud", "Өөр замаар.")
+    credential_lifecycle.change_status(
+        credential, "revoke", people["admin"], "fraud", "Өөр замаар."
+    )
     with pytest.raises(DecisionRefused) as refused:
         registry_decisions.confirm(_open(db), second)
     assert refused.value.code == "transition"

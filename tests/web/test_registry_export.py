@@ -20,7 +20,9 @@ from lms.domain.registry.export_rows import (
     spreadsheet_safe,
 )
 from lms.models import AuditEvent
-from lms.services import registry_export
+from lms.services import clock
+from lms.services.credentials import lifecycle as credential_lifecycle
+from lms.services.registry import export as registry_export
 from tests.factories import issue_registry_credentials
 
 NATIONAL_IDS = ("УБ99112233", "ХО88001122", "УБ77001122")
@@ -171,8 +173,8 @@ def test_streaming_leaves_the_sessions_connection_as_it_was(app, db, registry):
     # On PostgreSQL a connection left with yield_per runs every later statement (an autoflush
     # UPDATE too) inside a server-side cursor, which fails.
     from lms.domain.registry.filters import RegistryFilter
-    from lms.services.credentials import today
-    from lms.services.registry_query import credential_query
+    from lms.services.clock import today
+    from lms.services.registry.query import credential_query
 
     on = today()
     rows = list(registry_export.registry_rows(credential_query(RegistryFilter(), on), on, "en"))
@@ -251,12 +253,13 @@ def test_each_export_is_audited_without_national_ids(client, reviewer, registry,
 @pytest.fixture
 def history(app, db, tmp_path, monkeypatch):
     """Credentials issued on 2026-01-05 (one revoked that day); one suspended today."""
-    from lms.services import credentials
 
-    monkeypatch.setattr(credentials, "today", lambda: date(2026, 1, 5))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 5))
     issued = issue_registry_credentials(tmp_path)
     monkeypatch.undo()
-    credentials.change_status(issued["credentials"]["khovd"], "suspend", None, "other", "Шалгана")
+    credential_lifecycle.change_status(
+        issued["credentials"]["khovd"], "suspend", None, "other", "Шалгана"
+    )
     return issued
 
 

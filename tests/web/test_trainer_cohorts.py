@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from lms.models import AuditEvent, Cohort, CohortTrainer, Enrolment, LessonProgress
-from lms.services import enrolment as enrolments
-from lms.services import progress, publishing, trainer_tools
-from lms.services.cohorts import CohortDetails
+from lms.services.cohorts import management as cohort_management
+from lms.services.cohorts.management import CohortDetails
+from lms.services.courses import publishing
+from lms.services.learning import enrolment as enrolments
+from lms.services.learning import progress, seats
 from tests.domain.course_builder import valid_files, write_course
 from tests.factories import client_for, make_user, publish_demo_course
 
@@ -114,7 +116,7 @@ def test_the_form_explains_every_mistake_and_creates_nothing(client, login_as, d
 def cohort_setup(app, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",), name="Сургагч Нэг")
-    cohort = trainer_tools.create_cohort(course, "Дархан 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Дархан 2027", trainer)
     return course, cohort, trainer, client_for(app, trainer, language=None)
 
 
@@ -175,7 +177,7 @@ def test_co_trainers_come_and_go_but_the_last_one_stays(app, db, cohort_setup):
 
 def test_a_full_cohort_refuses_enrolment_by_key(app, db, cohort_setup):
     course, cohort, trainer, client = cohort_setup
-    from lms.services import cohorts
+    from lms.services.cohorts import management as cohorts
 
     cohorts.update_details(cohort, CohortDetails(name=cohort.name, capacity=1), trainer)
     first, second = make_user(), make_user()
@@ -195,7 +197,7 @@ def test_a_full_cohort_refuses_enrolment_by_key(app, db, cohort_setup):
 def test_pending_requests_take_a_seat(db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="approval")
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(
+    cohort = cohort_management.create_cohort(
         course, "Ховд", trainer, details=CohortDetails(name="Ховд", capacity=1)
     )
     assert enrolments.enrol(make_user(), course, key=cohort.enrolment_key).outcome == "requested"
@@ -205,7 +207,7 @@ def test_pending_requests_take_a_seat(db, tmp_path):
 def test_requests_name_their_cohort_and_the_trainee_reads_the_message(app, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="approval")
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Увс, 2027 намар", trainer)
+    cohort = cohort_management.create_cohort(course, "Увс, 2027 намар", trainer)
     trainee = make_user(name="Хүсэлт Гаргагч")
     enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
     trainer_client = client_for(app, trainer, language=None)
@@ -255,7 +257,7 @@ def _publish_v2(tmp_path):
 def test_moving_a_cohort_shows_the_changes_then_moves_its_active_trainees(app, db, tmp_path):
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Говь-Алтай", trainer)
+    cohort = cohort_management.create_cohort(course, "Говь-Алтай", trainer)
     studying = enrolments.enrol(make_user(), course, key=cohort.enrolment_key).enrolment
     progress.complete_lesson(studying, "01-social-model")
     done = enrolments.enrol(make_user(), course, key=cohort.enrolment_key).enrolment
@@ -300,15 +302,15 @@ def test_concurrent_enrolments_never_overfill_a_cohort(app, db, tmp_path, monkey
     import time
 
     from lms.models import Course, User
-    from lms.services import cohorts
+    from lms.services.cohorts import management as cohorts
 
     course = publish_demo_course(tmp_path, enrolment="key")
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(
+    cohort = cohort_management.create_cohort(
         course, "Ховд", trainer, details=CohortDetails(name="Ховд", capacity=1)
     )
     ids, key = [make_user().id, make_user().id], cohort.enrolment_key
-    real_count = cohorts.seats_taken
+    real_count = seats.seats_taken
 
     def slow_count(c):
         taken = real_count(c)

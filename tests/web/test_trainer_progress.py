@@ -12,8 +12,10 @@ from sqlalchemy import event
 
 from lms.domain.progress_grid import AttemptFacts, TraineeFacts, grid_row, name_sort_key, sort_rows
 from lms.models import AuditEvent, QuizAttempt
-from lms.services import attendance, progress, trainer_tools
-from lms.services import enrolment as enrolments
+from lms.services.cohorts import attendance, practicum
+from lms.services.cohorts import management as cohort_management
+from lms.services.learning import enrolment as enrolments
+from lms.services.learning import progress
 from tests.factories import client_for, enrol_many, make_user, publish_demo_course
 
 
@@ -39,7 +41,7 @@ def cohort(app, db, tmp_path):
     """A demo-course cohort: Оюун has done much, Өлзий a little, Анар nothing."""
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",), name="Сургагч")
-    cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
     people = {
         name: make_user(name=name, national_id=nid)
         for name, nid in (("Оюун Бат", "УБ99112233"), ("Өлзий Дорж", ""), ("Анар Сүх", ""))
@@ -60,7 +62,7 @@ def cohort(app, db, tmp_path):
         ]
     )
     db.session.commit()
-    trainer_tools.record_practicum(
+    practicum.record_practicum(
         oyun, trainer, competency_id="task-analysis", hours=6, observed_on=date(2027, 3, 2)
     )
     first = attendance.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
@@ -164,7 +166,7 @@ def test_a_trainer_of_another_cohort_sees_neither_grid_nor_csv(app, cohort):
 def test_empty_cohort(app, db, tmp_path):
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Хоосон", trainer)
+    cohort = cohort_management.create_cohort(course, "Хоосон", trainer)
     html = client_for(app, trainer).get(f"/trainer/cohorts/{cohort.id}/progress").text
     assert "No trainee has joined this cohort yet." in html
     assert "<table" not in html

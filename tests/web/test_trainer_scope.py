@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from lms.models import Cohort, Enrolment
-from lms.services import cohorts, trainer_tools
-from lms.services import enrolment as enrolments
+from lms.services.cohorts import accommodations, attendance
+from lms.services.cohorts import management as cohort_management
+from lms.services.cohorts import management as cohorts
+from lms.services.learning import enrolment as enrolments
 from tests.factories import client_for, make_user, publish_demo_course
 
 
@@ -19,13 +21,13 @@ def two_cohorts(app, db, tmp_path):
     world = {}
     for side in ("a", "b"):
         trainer = make_user(roles=("trainer",), name=f"Сургагч {side.upper()}")
-        cohort = trainer_tools.create_cohort(course, f"Бүлэг {side.upper()}", trainer)
+        cohort = cohort_management.create_cohort(course, f"Бүлэг {side.upper()}", trainer)
         trainee = make_user(name=f"Суралцагч {side.upper()}")
         enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
         enrolments.decide(enrolment, True, trainer)
         waiting = make_user(name=f"Хүлээгч {side.upper()}")
         request = enrolments.enrol(waiting, course, key=cohort.enrolment_key).enrolment
-        session = trainer_tools.add_session(cohort, date(2027, 5, 1), "", trainer)
+        session = attendance.add_session(cohort, date(2027, 5, 1), "", trainer)
         world[side] = {
             "trainer": trainer,
             "cohort": cohort.id,
@@ -127,7 +129,7 @@ def test_home_lists_accommodations_only_of_followed_trainees(app, db, two_cohort
     admin = make_user(roles=("admin",))
     for side in ("a", "b"):
         trainee = db.session.get(Enrolment, two_cohorts[side]["enrolment"]).user
-        trainer_tools.set_accommodation(trainee, 1.5, False, admin)
+        accommodations.set_accommodation(trainee, 1.5, False, admin)
     a_trainee = db.session.get(Enrolment, two_cohorts["a"]["enrolment"]).user
     b_trainee = db.session.get(Enrolment, two_cohorts["b"]["enrolment"]).user
     page = client_for(app, two_cohorts["a"]["trainer"], language=None).get("/trainer/").text

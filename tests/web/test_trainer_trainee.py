@@ -8,9 +8,10 @@ import pytest
 
 from lms.models import Accommodation, AuditEvent, QuizAttempt
 from lms.models.types import utcnow
-from lms.services import attempts as attempt_service
-from lms.services import enrolment as enrolments
-from lms.services import trainee_overview, trainer_tools
+from lms.services.cohorts import management as cohort_management
+from lms.services.cohorts import practicum, trainee_overview
+from lms.services.learning import attempts as attempt_service
+from lms.services.learning import enrolment as enrolments
 from tests.factories import client_for, make_user, publish_demo_course
 
 
@@ -19,7 +20,7 @@ def followed(app, db, tmp_path):
     """A trainee in a cohort with one graded attempt at `check-1`: model-1 right, model-2 wrong."""
     course = publish_demo_course(tmp_path)
     trainer = make_user(roles=("trainer",))
-    cohort = trainer_tools.create_cohort(course, "Ховд 2027", trainer)
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
     trainee = make_user(name="Оюун Бат", email="oyun@example.mn")
     enrolment = enrolments.enrol(trainee, course, key=cohort.enrolment_key).enrolment
     quiz = attempt_service.quiz_of(enrolment, "check-1")
@@ -166,7 +167,7 @@ def test_an_overdue_attempt_is_closed_before_the_trainer_sees_it(app, db, follow
 
 
 def test_practicum_log_shows_competency_titles(app, db, followed):
-    trainer_tools.record_practicum(
+    practicum.record_practicum(
         followed["enrolment"],
         followed["trainer"],
         competency_id="task-analysis",

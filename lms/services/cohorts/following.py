@@ -1,0 +1,72 @@
+"""What trainers do before the cohort workspace exists: cohorts, requests, accommodations."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+
+from lms.domain.roles import ADMIN
+from lms.extensions import db
+from lms.models import (
+    Cohort,
+    CohortTrainer,
+    Enrolment,
+    User,
+)
+
+# No 0/O or 1/I: keys are read aloud and typed on phones.
+
+
+def taught_cohort_ids(user: User) -> Select[tuple[int]]:
+    """SQL: ids of the cohorts `user` teaches (creator or co-trainer)."""
+    return select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
+
+
+def visible_cohorts(user: User) -> list[Cohort]:
+    """The cohorts `user` may see: their own, or every cohort for an admin."""
+    query = select(Cohort).order_by(Cohort.id.desc())
+    if not user.has_role(ADMIN):
+        query = query.where(Cohort.id.in_(taught_cohort_ids(user)))
+    return list(db.session.execute(query).scalars())
+
+
+def _followed(user: User) -> ColumnElement[bool]:
+    """SQL condition on Enrolment: in a cohort `user` teaches, or in no cohort (any trainer)."""
+    if user.has_role(ADMIN):
+        return true()
+    return and_(
+        Enrolment.user_id != user.id,
+        or_(Enrolment.cohort_id.is_(None), Enrolment.cohort_id.in_(taught_cohort_ids(user))),
+    )
+
+
+def pending_requests(user: User) -> list[Enrolment]:
+    """Enrolment requests `user` may decide (see `lms.permissions.can_follow_enrolment`)."""
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.state == "requested", _followed(user))
+            .order_by(Enrolment.requested_at)
+        ).scalars()
+    )
+
+
+def followed_enrolments(user: User, limit: int = 200) -> list[Enrolment]:
+    """The latest active or completed enrolments `user` follows as a trainer."""
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.state.in_(("active", "completed")), _followed(user))
+            .order_by(Enrolment.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.state.in_(("active", "completed")))
+            .order_by(Enrolment.id)
+        ).scalars()
+    )

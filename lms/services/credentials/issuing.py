@@ -1,0 +1,178 @@
+"""Certification: evaluating a trainee's record, issuing credentials, changing their status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lms.domain.credentials.lifecycle import (
+    CredentialStatus,
+    expiry_date,
+)
+from lms.domain.credentials.numbers import credential_number
+from lms.domain.credentials.snapshot import CredentialSnapshot
+from lms.domain.credentials.status_list import pick_status_index
+from lms.extensions import db
+from lms.models import (
+    Credential,
+    CredentialEvent,
+    Enrolment,
+    User,
+)
+from lms.services import audit, clock
+from lms.services.courses.store import parsed_course
+
+ACTIVE = CredentialStatus.ACTIVE.value
+
+
+def current_credential(enrolment: Enrolment) -> Credential | None:
+    """The enrolment's latest credential that is not superseded (any other status), if any."""
+    return (
+        db.session.execute(
+            select(Credential)
+            .where(
+                Credential.enrolment_id == enrolment.id,
+                Credential.status != CredentialStatus.SUPERSEDED.value,
+            )
+            .order_by(Credential.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def issue(
+    enrolment: Enrolment,
+    actor: User | None,
+    *,
+    keep_dates_of: Credential | None = None,
+    commit: bool = True,
+) -> Credential:
+    """Issue the credential (an immutable snapshot); audited; commits unless told not to.
+
+    `keep_dates_of` reissues with another credential's issue and expiry dates (a correction).
+    """
+    course = parsed_course(enrolment.course_version)
+    spec = course.certification.credential
+    version = enrolment.course_version
+    issued_on = keep_dates_of.issued_on if keep_dates_of else clock.today()
+    expires_on = (
+        keep_dates_of.expires_on if keep_dates_of else expiry_date(issued_on, spec.valid_for_months)
+    )
+    user = enrolment.user
+    taken = set(db.session.execute(select(Credential.status_index)).scalars())
+    for _ in range(5):  # another credential may take the same serial at the same moment
+        serial = (
+            1
+            + db.session.execute(
+                select(func.count())
+                .select_from(Credential)
+                .where(Credential.number.startswith(f"{spec.prefix}-{issued_on.year}-"))
+            ).scalar_one()
+        )
+        snapshot = CredentialSnapshot(
+            number=credential_number(spec.prefix, issued_on.year, serial),
+            holder_name=user.name,
+            region=user.region,
+            organisation=user.organisation,
+            course_slug=course.slug,
+            course_title=dict(course.title),
+            course_version=version.version,
+            course_commit=version.commit or version.content_hash,
+            kind=course.kind,
+            credential_name=dict(spec.name),
+            classroom_hours=course.hours.classroom,
+            practicum_hours=course.hours.practicum,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            qualifies_for_subsidy=spec.qualifies_for_subsidy,
+            issuing_trainer=_issuing_trainer(enrolment, actor),
+            grants=tuple(spec.grants),
+        )
+        credential = Credential(
+            number=snapshot.number,
+            user_id=user.id,
+            enrolment_id=enrolment.id,
+            course_version_id=version.id,
+            snapshot=snapshot.to_json(),
+            issued_on=issued_on,
+            expires_on=snapshot.expires_on,
+            qualifies_for_subsidy=spec.qualifies_for_subsidy,
+            status=ACTIVE,
+            status_index=pick_status_index(taken),
+            issued_by_id=actor.id if actor else None,
+            course_slug=course.slug,
+            kind=course.kind,
+            region=snapshot.region,
+            organisation=snapshot.organisation,
+            holder_folded=snapshot.holder_name.casefold(),
+        )
+        db.session.add(credential)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        _record_event(credential, "issue", None, actor, on=issued_on)
+        audit.record(
+            actor,
+            "credential.issue",
+            "credential",
+            credential.number,
+            {"enrolment": enrolment.id, "course": course.slug, "version": version.version},
+        )
+        if commit:
+            db.session.commit()
+        return credential
+    raise RuntimeError("could not allocate a credential number")
+
+
+def _record_event(
+    credential: Credential,
+    action: str,
+    old: str | None,
+    actor: User | None,
+    *,
+    on: date | None = None,
+    reason: str = "",
+    note: str = "",
+) -> None:
+    """Append the status history the registry answers "status on date D" from."""
+    on = on or clock.today()
+    if credential.status_since is None or on >= credential.status_since:
+        credential.status_since = on
+    db.session.add(
+        CredentialEvent(
+            credential_id=credential.id,
+            action=action,
+            from_status=old,
+            to_status=credential.status,
+            effective_on=on,
+            actor_id=actor.id if actor else None,
+            reason=reason,
+            note=note,
+        )
+    )
+
+
+def find(number: str) -> Credential | None:
+    from lms.domain.credentials.numbers import normalise_number
+
+    canonical = normalise_number(number)
+    if canonical is None:
+        return None
+    return db.session.execute(
+        select(Credential).where(Credential.number == canonical)
+    ).scalar_one_or_none()
+
+
+def _issuing_trainer(enrolment: Enrolment, actor: User | None) -> str | None:
+    """Who issues: the approving trainer, else (automatic issue) the cohort's trainer."""
+    if actor is not None:
+        return actor.name
+    if enrolment.cohort is not None and enrolment.cohort.created_by_id is not None:
+        trainer = db.session.get(User, enrolment.cohort.created_by_id)
+        return trainer.name if trainer else None
+    return None

@@ -1,0 +1,130 @@
+"""Reading published courses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.domain.courses import Prerequisite
+from lms.domain.enrolment import unmet_prerequisites
+from lms.extensions import db
+from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
+from lms.services.courses.store import latest_version
+from lms.services.courses.urls import ASSET_KEY_LENGTH
+from lms.services.learning.prerequisites import learner_record
+from lms.services.learning.progress import localised
+
+
+def published_versions() -> list[dict[str, Any]]:
+    """Every course with its versions, oldest first, as plain data."""
+    courses = db.session.execute(
+        select(Course).options(selectinload(Course.versions)).order_by(Course.slug)
+    ).scalars()
+    return [
+        {
+            "slug": course.slug,
+            "versions": [
+                {
+                    "version": v.version,
+                    "commit": v.commit,
+                    "content_hash": v.content_hash,
+                    "published_at": v.published_at.isoformat(timespec="seconds"),
+                    "title": v.meta["title"],
+                }
+                for v in sorted(course.versions, key=lambda v: (v.major, v.minor, v.patch))
+            ],
+        }
+        for course in courses
+    ]
+
+
+def course_file(slug: str, key: str, path: str) -> CourseFile | None:
+    """A stored file of the version whose content hash starts with `key` (see course_urls)."""
+    if len(key) != ASSET_KEY_LENGTH or not all(c in "0123456789abcdef" for c in key):
+        return None
+    return db.session.execute(
+        select(CourseFile)
+        .join(CourseVersion)
+        .join(Course)
+        .where(
+            Course.slug == slug,
+            CourseVersion.content_hash.startswith(key, autoescape=True),
+            CourseFile.path == path,
+        )
+    ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class PrerequisiteView:
+    slug: str
+    title: str
+    requires: str  # "completion" or "credential"
+    met: bool | None  # None when nobody is signed in
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    slug: str
+    version: str
+    title: str
+    summary: str
+    kind: str
+    hours: dict[str, float]
+    languages: list[str]
+    enrolment_mode: str
+    prerequisites: list[PrerequisiteView]
+    enrolment_state: str | None
+
+    @property
+    def prerequisites_met(self) -> bool:
+        return all(p.met for p in self.prerequisites)
+
+
+def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
+    """Every published course at its newest version, with what the visitor needs to know."""
+    courses = db.session.execute(
+        select(Course).options(selectinload(Course.versions)).order_by(Course.slug)
+    ).scalars()
+    latest = {c.slug: v for c in courses if (v := latest_version(c)) is not None}
+    record = learner_record(user) if user else None
+    states: dict[int, str] = {}
+    if user:
+        states = {
+            e.course_id: e.state
+            for e in db.session.execute(
+                select(Enrolment).where(Enrolment.user_id == user.id)
+            ).scalars()
+        }
+    entries = []
+    for slug, version in sorted(latest.items(), key=lambda kv: _kind_order(kv[1].kind)):
+        meta = version.meta
+        views = []
+        for p in meta["prerequisites"]:
+            other = latest.get(p["course"])
+            title = localised(other.meta["title"], language) if other else p["course"]
+            met = None
+            if record is not None:
+                met = not unmet_prerequisites([Prerequisite(p["course"], p["requires"])], record)
+            views.append(PrerequisiteView(p["course"], title, p["requires"], met))
+        entries.append(
+            CatalogEntry(
+                slug=slug,
+                version=version.version,
+                title=localised(meta["title"], language),
+                summary=localised(meta["summary"], language),
+                kind=version.kind,
+                hours=meta["hours"],
+                languages=meta["languages"],
+                enrolment_mode=meta["enrolment"],
+                prerequisites=views,
+                enrolment_state=states.get(version.course_id),
+            )
+        )
+    return entries
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    return ({"seminar": 0, "training": 1, "trainer": 2}.get(kind, 3), kind)

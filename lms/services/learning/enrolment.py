@@ -1,0 +1,151 @@
+"""Enrolling in courses: open, by cohort key, or by a trainer's approval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.domain.courses import Prerequisite
+from lms.domain.enrolment import course_work_complete, unmet_prerequisites
+from lms.extensions import db
+from lms.models import Cohort, Course, Enrolment, User
+from lms.models.types import utcnow
+from lms.services import audit
+from lms.services.courses.store import latest_patch, latest_version, parsed_course
+from lms.services.learning import seats
+from lms.services.learning.prerequisites import learner_record
+
+ACTIVE, REQUESTED, COMPLETED, DECLINED, WITHDRAWN = (
+    "active",
+    "requested",
+    "completed",
+    "declined",
+    "withdrawn",
+)
+Outcome = Literal["enrolled", "requested", "already", "unmet", "bad_key", "full", "unavailable"]
+
+
+@dataclass
+class EnrolResult:
+    outcome: Outcome
+    enrolment: Enrolment | None = None
+    unmet: list[Prerequisite] = field(default_factory=list)
+
+
+def enrolment_for(user: User, course: Course) -> Enrolment | None:
+    return db.session.execute(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    ).scalar_one_or_none()
+
+
+def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
+    """Enrol `user` as the course's enrolment mode allows; commits."""
+    existing = enrolment_for(user, course)
+    if existing is not None and existing.state not in (DECLINED, WITHDRAWN):
+        return EnrolResult("already", existing)
+    version = latest_version(course)
+    if version is None:
+        return EnrolResult("unavailable")
+    parsed = parsed_course(version)
+    unmet = unmet_prerequisites(parsed.prerequisites, learner_record(user))
+    if unmet:
+        return EnrolResult("unmet", unmet=unmet)
+    cohort = None
+    if parsed.enrolment == "key" or (key or "").strip():
+        # A key is required for `key` courses and optional elsewhere: it joins the trainee to
+        # the cohort whose attendance their trainer records.
+        cohort = _cohort_for_key(course, key or "")
+        if cohort is None:
+            return EnrolResult("bad_key")
+        version = cohort.course_version
+        if cohort.capacity is not None:
+            # Count and enrol under the cohort's lock: concurrent enrolments queue here.
+            seats.lock(cohort)
+            if seats.seats_taken(cohort) >= cohort.capacity:
+                db.session.rollback()
+                return EnrolResult("full")
+    state = REQUESTED if parsed.enrolment == "approval" else ACTIVE
+    enrolment = existing or Enrolment(user_id=user.id, course_id=course.id)
+    enrolment.course_version_id = version.id
+    enrolment.cohort_id = cohort.id if cohort else None
+    enrolment.state = state
+    enrolment.requested_at = utcnow()
+    enrolment.activated_at = utcnow() if state == ACTIVE else None
+    db.session.add(enrolment)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a double-clicked enrol button: the first one won
+        db.session.rollback()
+        return EnrolResult("already", enrolment_for(user, course))
+    audit.record(
+        user,
+        "enrolment.request" if state == REQUESTED else "enrolment.enrol",
+        "enrolment",
+        enrolment.id,
+        {"course": course.slug, "version": version.version, "cohort": enrolment.cohort_id},
+    )
+    db.session.commit()
+    return EnrolResult("requested" if state == REQUESTED else "enrolled", enrolment)
+
+
+def _cohort_for_key(course: Course, key: str) -> Cohort | None:
+    key = key.strip().upper()
+    if not key:
+        return None
+    return db.session.execute(
+        select(Cohort).where(Cohort.course_id == course.id, Cohort.enrolment_key == key)
+    ).scalar_one_or_none()
+
+
+def decide(enrolment: Enrolment, approve: bool, actor: User, message: str = "") -> None:
+    """A trainer approves or declines a pending request; audited; commits."""
+    if enrolment.state != REQUESTED:
+        return
+    enrolment.state = ACTIVE if approve else DECLINED
+    enrolment.activated_at = utcnow() if approve else None
+    enrolment.decided_by_id = actor.id
+    enrolment.decision_message = message.strip()[:500]
+    audit.record(
+        actor,
+        "enrolment.approve" if approve else "enrolment.decline",
+        "enrolment",
+        enrolment.id,
+        {"message": enrolment.decision_message},
+    )
+    db.session.commit()
+
+
+def follow_patch_releases(enrolment: Enrolment) -> None:
+    """Version policy: an in-progress trainee moves to a newer patch automatically."""
+    if enrolment.state != ACTIVE:
+        return
+    newest = latest_patch(enrolment.course_version)
+    if newest.id != enrolment.course_version_id:
+        old = enrolment.course_version.version
+        enrolment.course_version_id = newest.id
+        enrolment.course_version = newest
+        audit.record(
+            None,
+            "enrolment.patch_upgrade",
+            "enrolment",
+            enrolment.id,
+            {"from": old, "to": newest.version},
+        )
+        db.session.commit()
+
+
+def update_completion(enrolment: Enrolment, completed: set[str], passed: set[str]) -> bool:
+    """Mark the enrolment completed when its course work is done; True when it just was."""
+    if enrolment.state != ACTIVE:
+        return False
+    requires = parsed_course(enrolment.course_version).certification.requires
+    if not course_work_complete(requires.lessons, requires.quizzes, completed, passed):
+        return False
+    enrolment.state = COMPLETED
+    enrolment.completed_at = utcnow()
+    audit.record(enrolment.user, "enrolment.complete", "enrolment", enrolment.id)
+    db.session.commit()
+    return True

@@ -1,0 +1,24 @@
+"""Open Badges 3.0 conformance: holder ids, status list, key algorithms
+
+Revision ID: b2d4f6a80003
+Revises: b2d4f6a80002
+Create Date: 2026-12-03 10:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b2d4f6a80003'
+down_revision = 'b2d4f6a80002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from lms.config import finish_database_config, load_config
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.private_files import make_private_folder
 
 
 def migrations_dir() -> str:
@@ -30,7 +31,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))  # 0700: it holds the database and keys
     app.config.from_mapping(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
     finish_database_config(app.config)
@@ -38,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _connect_services()
+    _init_queue(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -47,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     from lms import models  # noqa: F401  (every model registered before use)
     from lms.i18n import select_locale
     from lms.security import init_security
+    from lms.web.static_assets import init_static_assets
 
     db.init_app(app)
     migrate.init_app(app, db, directory=migrations_dir(), render_as_batch=True, compare_type=True)
@@ -56,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_security(app)
+    init_static_assets(app)
 
 
 def _connect_services() -> None:
@@ -63,6 +67,13 @@ def _connect_services() -> None:
     from lms.services import certification
 
     certification.listen()
+
+
+def _init_queue(app: Flask) -> None:
+    """The job queue (Huey): mail, publishing and scheduled work run there."""
+    from lms.services import queue
+
+    queue.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

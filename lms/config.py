@@ -56,8 +56,19 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("LMS_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _flag("LMS_RATELIMIT_ENABLED", default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The store (Redis) down must not stop logins: Flask-Limiter logs a warning, counts in
+        # this worker's memory until the store answers again, and never lets its error reach a
+        # request. Short timeouts so an unreachable host costs a second, not a hung worker.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": _storage_options(env.get("LMS_RATELIMIT_STORAGE_URL", "")),
         "LMS_LOGIN_LIMIT_PER_ADDRESS": env.get("LMS_LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes"),
         "LMS_LOGIN_LIMIT_PER_ACCOUNT": env.get("LMS_LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        # Longest wait between guesses once an account's free attempts are used (seconds).
+        "LMS_LOGIN_THROTTLE_MAX_DELAY": int(env.get("LMS_LOGIN_THROTTLE_MAX_DELAY", "300")),
+        # Job queue (docs/background-work.md): unset = SQLite file in the instance folder.
+        "LMS_QUEUE_URL": env.get("LMS_QUEUE_URL", ""),
+        "LMS_QUEUE_NAME": env.get("LMS_QUEUE_NAME", "lms"),
         "LMS_MAIL_SERVER": env.get("LMS_MAIL_SERVER", ""),
         "LMS_MAIL_PORT": int(env.get("LMS_MAIL_PORT", "587")),
         "LMS_MAIL_USERNAME": env.get("LMS_MAIL_USERNAME", ""),
@@ -67,17 +78,28 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LMS_PASSWORD_RESET_MAX_AGE": int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600")),
         "LMS_WELCOME_LINK_MAX_AGE": int(env.get("LMS_WELCOME_LINK_MAX_AGE", str(14 * 86400))),
         "LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL": _flag("LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL"),
-        "LMS_PUBLIC_URL": env.get("LMS_PUBLIC_URL", ""),
+        # The only source of absolute links (lms/public_urls.py); required in production.
+        "LMS_PUBLIC_URL": env.get("LMS_PUBLIC_URL", "").strip(),
+        # "production" or "development"; unset: production when the database is not SQLite.
+        "LMS_ENV": env.get("LMS_ENV", "").strip().lower(),
         # Publishing on push (docs/publishing-on-push.md): off while the secret is unset.
         "LMS_GIT_HOOK_SECRET": env.get("LMS_GIT_HOOK_SECRET", ""),
         "LMS_COURSE_REPO_URL": env.get("LMS_COURSE_REPO_URL", ""),
         "LMS_COURSE_REPO_PATHS": env.get("LMS_COURSE_REPO_PATHS", ""),
         "LMS_COURSE_REPO_BRANCH": env.get("LMS_COURSE_REPO_BRANCH", "refs/heads/main"),
         "LMS_COURSE_REPO_TIMEOUT": float(env.get("LMS_COURSE_REPO_TIMEOUT", "20")),
+        # Larger XLSX exports of the registry are prepared by a job, not inside the request.
+        "LMS_XLSX_INLINE_MAX_ROWS": int(env.get("LMS_XLSX_INLINE_MAX_ROWS", "5000")),
         "BABEL_DEFAULT_LOCALE": "mn",
         "BABEL_DEFAULT_TIMEZONE": env.get("LMS_TIMEZONE", "Asia/Ulaanbaatar"),
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def _storage_options(url: str) -> dict[str, Any]:
+    if url.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
 
 
 def _new_fernet_key() -> str:

@@ -85,13 +85,37 @@ def teaches_cohort(user: Any, cohort: Any) -> bool:
     )
 
 
+def follows_course(user: Any, course_id: int) -> bool:
+    """Trainers an administrator assigned to the course (`CourseTrainer`); admins always."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(ADMIN):
+        return True
+    if not user.has_role(TRAINER):
+        return False
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import CourseTrainer
+
+    return (
+        db.session.execute(
+            select(CourseTrainer.id).where(
+                CourseTrainer.course_id == course_id, CourseTrainer.user_id == user.id
+            )
+        ).first()
+        is not None
+    )
+
+
 def can_follow_enrolment(user: Any, enrolment: Any) -> bool:
     """A trainer may follow a trainee in one of their cohorts; an enrolment outside any cohort
-    (an open course taken alone, or a request not tied to a cohort) is open to every trainer."""
+    (an open course taken alone, or a request not tied to a cohort) only if an administrator
+    assigned them to its course. Admins follow every enrolment."""
     if not (user.is_authenticated and enrolment is not None):
         return False
     if enrolment.user_id == user.id and not user.has_role(ADMIN):
         return False  # nobody follows (or signs off, or approves) their own record
     if enrolment.cohort_id is None:
-        return bool(user.has_role(TRAINER, ADMIN))
+        return follows_course(user, enrolment.course_id)
     return teaches_cohort(user, enrolment.cohort)

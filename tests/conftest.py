@@ -115,22 +115,47 @@ TEST_CONFIG: dict[str, Any] = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": "lms.test",
+    "LMS_PUBLIC_URL": "http://lms.test",
 }
 
 
+def test_queue_url(tmp_path: Path, worker_id: str) -> str:
+    """The job queue of one test: a SQLite file (SQLite run), or on PostgreSQL runs a Redis
+    database per xdist worker (`LMS_TEST_REDIS_URL`, default the local Redis); each test also
+    names its own queue (`LMS_QUEUE_NAME` in `make_app`), so parallel runs never share jobs."""
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    base = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+    number = 1 + (int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0)
+    return f"{base}/{number}"
+
+
 @pytest.fixture
-def make_app(migrated_database: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+def make_app(
+    migrated_database: str, tmp_path: Path, worker_id: str
+) -> Iterator[Callable[..., Flask]]:
     """Build an app on a clean copy of the migrated database, with config overrides."""
     url = _fresh_database_url(migrated_database, tmp_path)
+    queue_url = test_queue_url(tmp_path, worker_id)
+    queue_name = f"lms-test-{worker_id}-{os.getpid()}-{tmp_path.name}"
     apps: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        config = {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LMS_QUEUE_URL": queue_url,
+            "LMS_QUEUE_NAME": queue_name,
+        }
+        app = create_app({**TEST_CONFIG, **config, **overrides})
         app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
     yield factory
+    if queue_url.startswith("redis") and apps:
+        from lms.services.queue import huey
+
+        huey.storage.flush_all()  # this test's own queue name only
     if url.startswith("postgresql") and apps:
         _truncate_all(apps[0])
     for app in apps:
@@ -154,6 +179,16 @@ def db(app: Flask) -> Any:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def real_server(app: Flask) -> Iterator[Any]:
+    """The real server (gunicorn, 3 workers) on this test's database: tests/concurrency.py."""
+    from tests.concurrency import LiveServer
+
+    _db.session.commit()
+    with LiveServer.start(app) as server:
+        yield server
 
 
 @pytest.fixture

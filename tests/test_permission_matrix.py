@@ -51,6 +51,12 @@ def _someone_elses_attempt(tmp_path: Any, **extra: Any) -> dict[str, Any]:
     return {"attempt_id": attempt.id, **extra}
 
 
+def _signing_key(_: Any) -> dict[str, Any]:
+    from lms.services.credentials import keys
+
+    return {"kid": keys.rotate().kid}
+
+
 def _credential(tmp_path: Any) -> dict[str, Any]:
     return {"number": issue_demo_credential(tmp_path).number}
 
@@ -137,6 +143,21 @@ def no_token(status: int) -> dict[str, Any]:
     return everyone(status)
 
 
+def _export_job(_: Any) -> dict[str, Any]:
+    """A prepared XLSX export asked for by another reviewer."""
+    from lms.domain.registry.export_rows import columns
+    from lms.domain.registry.filters import RegistryFilter
+    from lms.services.clock import today
+    from lms.services.queue.delivery import run_outbox
+    from lms.services.registry import export_jobs
+
+    owner = make_user(roles=("reviewer",), email="exporter@example.mn")
+    headers = {name: name for name in columns(True)}
+    job_id = export_jobs.ask(owner, RegistryFilter(), today(), "mn", headers, {}, False, 0)
+    run_outbox(job_id)
+    return {"job_id": job_id}
+
+
 def _snapshot(_: Any) -> dict[str, Any]:
     from lms.services.clock import today
     from lms.services.registry import snapshots as registry_snapshots
@@ -173,6 +194,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "auth.login": ("GET", None, anonymous_only(200)),
     "auth.logout": ("POST", None, signed_in(302)),
     "auth.account": ("GET", None, signed_in(200)),
+    "auth.notification_choices": ("GET", None, signed_in(200)),
     "auth.reset_request": ("GET", None, everyone(200)),
     "auth.reset_password": ("GET", lambda _: {"token": "not-a-token"}, everyone(302)),
     "courses.course_file_view": (
@@ -183,6 +205,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "learn.catalog": ("GET", None, everyone(200)),
     "learn.course": ("GET", _course, everyone(200)),
     "learn.enrol": ("POST", _course, signed_in(302)),
+    "learn.join_cohort": ("POST", _course, signed_in(302)),
     "learn.dashboard": ("GET", None, signed_in(200)),
     "learn.lesson": ("GET", _lesson, enrolled_only(403)),
     "learn.complete_lesson": ("POST", _lesson, enrolled_only(403)),
@@ -198,7 +221,8 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "quiz.submit": ("POST", _someone_elses_attempt, enrolled_only(404)),
     "quiz.result": ("GET", _someone_elses_attempt, enrolled_only(404)),
     "trainer.home": ("GET", None, trainers(200)),
-    "trainer.decide": ("POST", _request, trainers(302)),
+    # A request without a cohort: admins and the course's assigned trainers (none here).
+    "trainer.decide": ("POST", _request, cohort_trainers(302)),
     "trainer.create_cohort": ("POST", None, trainers(400)),  # no course or name: the form again
     "trainer.new_cohort": ("GET", None, trainers(200)),
     "trainer.bulk_template": ("GET", None, trainers(200)),
@@ -216,6 +240,10 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "certificates.api_credential": ("GET", _credential, everyone(200)),
     "certificates.jwks": ("GET", None, everyone(200)),
     "certificates.status_list": ("GET", lambda _: {"purpose": "revocation"}, everyone(200)),
+    "certificates.signing_key": ("GET", _signing_key, everyone(200)),
+    "certificates.verify_start": ("GET", None, everyone(200)),
+    "certificates.verify_file": ("POST", None, everyone(400)),  # nothing sent: says so
+    "certificates.credential_json": ("GET", _credential, enrolled_only(404)),
     "certificates.issuer": ("GET", None, everyone(200)),
     "trainer.trainee": ("GET", _trainee_enrolment, cohort_trainers(200)),
     "trainer.sign_off": ("POST", _trainee_enrolment, cohort_trainers(302)),
@@ -225,6 +253,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "trainer.edit_cohort": ("GET", _cohort, cohort_trainers(200)),
     "trainer.regenerate_key": ("POST", _cohort, cohort_trainers(302)),
     "trainer.add_cohort_trainer": ("POST", _cohort, cohort_trainers(302)),
+    "trainer.move_into_cohort": ("POST", _cohort, cohort_trainers(302)),
     "trainer.remove_cohort_trainer": ("POST", _cohort_trainer, cohort_trainers(302)),
     "trainer.move_cohort": ("GET", _cohort, cohort_trainers(200)),
     "trainer.bulk_enrolment": ("GET", _cohort, cohort_trainers(200)),
@@ -240,8 +269,13 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "admin.credential": ("GET", _credential, only_admin(200)),
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
+    "admin.user_courses": ("POST", _other_user, only_admin(302)),
     "registry.export_csv": ("GET", None, registry_staff(200)),
     "registry.export_xlsx": ("GET", None, registry_staff(200)),
+    "registry.prepare_export": ("POST", None, registry_staff(303)),
+    # Another reviewer's export job: only admins (and its owner) may see or download it.
+    "registry.export_job": ("GET", _export_job, {**registry_staff(200), "reviewer": 404}),
+    "registry.export_download": ("GET", _export_job, {**registry_staff(200), "reviewer": 404}),
     "registry.snapshots": ("GET", None, registry_staff(200)),
     "registry.snapshot_jws": ("GET", _snapshot, registry_staff(200)),
     "registry.snapshot_json": ("GET", _snapshot, registry_staff(200)),

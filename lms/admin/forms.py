@@ -9,6 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.web.input_hygiene import PlainText
+
 ROLE_LABELS = {
     "trainee": _l("Trainee"),
     "trainer": _l("Trainer"),
@@ -26,6 +28,20 @@ class RolesForm(FlaskForm):
         validate_choice=True,
     )
     submit = SubmitField(_l("Save roles"))
+
+
+class CourseTrainersForm(FlaskForm):
+    """The courses whose enrolments outside cohorts a trainer follows (choices set by the
+    view: every published course)."""
+
+    courses = SelectMultipleField(
+        _l("Courses this trainer follows outside cohorts"),
+        coerce=int,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validate_choice=True,
+    )
+    submit = SubmitField(_l("Save courses"))
 
 
 class CredentialStatusForm(FlaskForm):
@@ -51,6 +67,10 @@ class CredentialStatusForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note"),
-        validators=[DataRequired(message=_l("Explain the change.")), Length(max=2000)],
+        validators=[
+            PlainText(),
+            DataRequired(message=_l("Explain the change.")),
+            Length(max=2000),
+        ],
     )
     submit = SubmitField(_l("Apply"))

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from lms.admin.forms import ROLE_LABELS, CredentialStatusForm, RolesForm
+from lms.admin.forms import ROLE_LABELS, CourseTrainersForm, CredentialStatusForm, RolesForm
 from lms.domain.credentials import IllegalTransition
 from lms.domain.registry.decisions import Proposal, needs_two_people
-from lms.domain.roles import ADMIN
+from lms.domain.roles import ADMIN, TRAINER
 from lms.extensions import db
-from lms.models import Credential, User
+from lms.models import Course, Credential, User
 from lms.permissions import require_role
 from lms.services import clock
 from lms.services.accounts import users as accounts
+from lms.services.cohorts import course_trainers
+from lms.services.courses.store import latest_version
 from lms.services.credentials import issuing as credentials
 from lms.services.credentials import lifecycle as credential_lifecycle
 from lms.services.registry import decisions as registry_decisions
@@ -59,7 +62,51 @@ def user_roles(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Roles saved for %(name)s.", name=user.name), "success")
         return redirect(url_for("admin.user_roles", user_id=user.id))
-    return render_template("admin/user_roles.html", user=user, form=form)
+    return render_template(
+        "admin/user_roles.html", user=user, form=form, courses_form=_courses_form(user)
+    )
+
+
+def _courses_form(user: User) -> CourseTrainersForm:
+    assigned = [course.id for course in course_trainers.assigned_courses(user)]
+    form = CourseTrainersForm(prefix="courses", courses=assigned)
+    form.courses.choices = [
+        (course.id, _course_label(course)) for course in course_trainers.all_courses()
+    ]
+    return form
+
+
+def _course_label(course: Course) -> str:
+    version = latest_version(course)
+    titles = (version.meta.get("title") if version else None) or {}
+    title = titles.get(str(get_locale())) or next(iter(titles.values()), "")
+    return f"{title} ({course.slug})" if title else course.slug
+
+
+@bp.post("/users/<int:user_id>/courses")
+@require_role(ADMIN)
+def user_courses(user_id: int) -> ResponseReturnValue:
+    """Assign the trainer to courses: they follow those courses' enrolments outside cohorts."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = _courses_form(user)
+    if not user.has_role(TRAINER):
+        flash(_("Only trainers can be assigned to courses."), "error")
+    elif form.validate_on_submit():
+        added, removed = course_trainers.set_courses(
+            user, set(form.courses.data or []), current_user
+        )
+        flash(
+            _(
+                "Courses saved for %(name)s: %(added)s assigned, %(removed)s removed.",
+                name=user.name,
+                added=added,
+                removed=removed,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Choose courses from the list."), "error")
+    return redirect(url_for("admin.user_roles", user_id=user.id, _anchor="courses"))
 
 
 @bp.route("/credentials/<number>", methods=["GET", "POST"])

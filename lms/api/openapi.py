@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from lms.api.views import bp
 from lms.domain.registry.filters import SORTS, STATUSES
+from lms.public_urls import public_path_url
 
 STATUS_TODAY = ["active", "expired", "suspended", "revoked", "superseded"]
 REASONS = [
@@ -37,6 +38,9 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 DATE = {"type": "string", "format": "date"}
 TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
+# Values sent to the API: any text without control characters (refused before any view runs,
+# see lms/web/input_hygiene.py).
+TEXT = {"type": "string", "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"}
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -74,13 +78,13 @@ FILTERS = [
     _query(
         "q",
         "Part of a holder's name, or a credential number.",
-        {"type": "string", "maxLength": 100},
+        {**TEXT, "maxLength": 100},
     ),
-    _query("course", "Course slug.", {"type": "string"}),
+    _query("course", "Course slug.", TEXT),
     _query("kind", "Course kind.", {"type": "string", "enum": ["seminar", "training", "trainer"]}),
     _query("status", "Status today.", {"type": "string", "enum": list(STATUSES)}),
-    _query("region", "Region code (aimag or Ulaanbaatar district).", {"type": "string"}),
-    _query("organisation", "Organisation, exactly as issued.", {"type": "string"}),
+    _query("region", "Region code (aimag or Ulaanbaatar district).", TEXT),
+    _query("organisation", "Organisation, exactly as issued.", TEXT),
     _query("issued_from", "Issued on or after.", DATE),
     _query("issued_to", "Issued on or before.", DATE),
     _query("expires_from", "Expires on or after.", DATE),
@@ -90,6 +94,17 @@ FILTERS = [
     _query("descending", "1 to sort descending.", {"type": "string", "enum": ["0", "1"]}),
     _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}),
     _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 200}),
+]
+
+
+ELIGIBILITY_QUERY = [
+    {
+        "name": "number",
+        "in": "query",
+        "required": True,
+        "schema": {**TEXT, "minLength": 1, "maxLength": 40},
+    },
+    _query("on", "The date (default: today in Mongolia).", DATE),
 ]
 
 
@@ -190,9 +205,15 @@ SCHEMAS: dict[str, Any] = {
     ),
     "EligibilityRequest": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["national_id"],
         "properties": {
-            "national_id": {"type": "string", "examples": ["УБ99112233"]},
+            "national_id": {
+                "type": "string",
+                # Spaces and lower case are accepted (normalised by the server).
+                "pattern": "^ *[А-ЯЁӨҮа-яёөү] *[А-ЯЁӨҮа-яёөү]( *[0-9]){8} *$",
+                "examples": ["УБ99112233"],
+            },
             "on": {**DATE, "description": "Default: today in Mongolia."},
         },
     },
@@ -236,11 +257,12 @@ def document(server_url: str) -> dict[str, Any]:
                             "name": "number",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string"},
+                            "schema": {**TEXT, "minLength": 1},
                         }
                     ],
                     "responses": {
                         "200": _ok("RegistryRecord", "The credential."),
+                        "400": _error("The number holds characters that are not allowed."),
                         "404": _error("No credential has this number."),
                         **AUTH_ERRORS,
                     },
@@ -250,15 +272,7 @@ def document(server_url: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "eligibilityByNumber",
                     "summary": "Did this credential qualify for the subsidy on a date?",
-                    "parameters": [
-                        {
-                            "name": "number",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        _query("on", "The date (default: today in Mongolia).", DATE),
-                    ],
+                    "parameters": ELIGIBILITY_QUERY,
                     "responses": {
                         "200": _ok("Eligibility", "The answer and its reason."),
                         "400": _error("A parameter is not valid."),
@@ -292,7 +306,8 @@ def document(server_url: str) -> dict[str, Any]:
                         "200": {
                             "description": "The OpenAPI document.",
                             "content": {"application/json": {}},
-                        }
+                        },
+                        "400": _error("The query holds characters that are not allowed."),
                     },
                 }
             },
@@ -312,6 +327,6 @@ def document(server_url: str) -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def openapi_document() -> ResponseReturnValue:
-    response = jsonify(document(request.url_root.rstrip("/") + (bp.url_prefix or "")))
+    response = jsonify(document(public_path_url(bp.url_prefix or "")))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -12,11 +12,13 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from lms.api.auth import audit_args, error, token_required
+from lms.api.contract import is_date, query_problems
+from lms.api.openapi import ELIGIBILITY_QUERY, FILTERS
 from lms.api.views import bp
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.registry.eligibility import Eligibility
@@ -24,6 +26,7 @@ from lms.domain.registry.export_rows import api_item
 from lms.domain.registry.filters import DEFAULT_PER_PAGE, RegistryFilter
 from lms.extensions import db
 from lms.models import Credential, CredentialEvent
+from lms.public_urls import public_url
 from lms.services import clock
 from lms.services.credentials.issuing import find
 from lms.services.registry import export as registry_export
@@ -62,6 +65,10 @@ def _date_arg(raw: str | None) -> date | None:
 def registry_credentials() -> ResponseReturnValue:
     if "national_id" in request.args:
         return error(400, "invalid_parameter", "Send national IDs only in a POST body.")
+    if contract := query_problems(request.args, FILTERS):
+        return error(
+            400, "invalid_parameter", "Some parameters are not valid.", parameters=contract
+        )
     view = RegistryFilter.from_args({k: v for k, v in request.args.items() if k not in _PAGING})
     page, per_page, bad = _paging()
     if view.problems or bad:
@@ -82,10 +89,9 @@ def registry_credentials() -> ResponseReturnValue:
             "page": view.page,
             "per_page": view.per_page,
             "total": total,
-            "next": url_for(
+            "next": public_url(
                 "api.registry_credentials",
                 **{**view.to_args(page=view.page + 1), "per_page": str(view.per_page)},
-                _external=True,
             )
             if more
             else None,
@@ -157,8 +163,12 @@ def registry_eligibility() -> ResponseReturnValue:
     if "national_id" in request.args:
         return error(400, "invalid_parameter", "Send national IDs only in a POST body.")
     number = request.args.get("number", "").strip()
-    on = _date_arg(request.args.get("on"))
     audit_args(number=number[:40], on=request.args.get("on", "")[:20])
+    if contract := query_problems(request.args, ELIGIBILITY_QUERY):
+        return error(
+            400, "invalid_parameter", "Some parameters are not valid.", parameters=contract
+        )
+    on = _date_arg(request.args.get("on"))
     if not number or on is None:
         bad = [name for name, ok in (("number", number), ("on", on)) if not ok]
         return error(400, "invalid_parameter", "Some parameters are not valid.", parameters=bad)
@@ -174,10 +184,13 @@ def registry_eligibility_by_national_id() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error(400, "invalid_body", 'Send JSON: {"national_id": ..., "on": "YYYY-MM-DD"}.')
+    if unknown := sorted(set(body) - {"national_id", "on"}):
+        return error(400, "invalid_parameter", "Unknown fields in the body.", parameters=unknown)
     value = body.get("national_id")
     national = normalise_national_id(value) if isinstance(value, str) else ""
     raw_on = body.get("on")
-    on = _date_arg(raw_on) if raw_on is None or isinstance(raw_on, str) else None
+    # Absent means today; present, it must be a date (null or "" break the contract).
+    on = _date_arg(raw_on) if "on" not in body or is_date(raw_on) else None
     audit_args(on=raw_on if isinstance(raw_on, str) else "")
     if not is_valid_national_id(national) or on is None:
         bad = [

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.regions import REGIONS
 from lms.i18n import LANGUAGES
+from lms.web.input_hygiene import PlainText
 
 PASSWORD_MIN = 10
 
@@ -51,7 +52,7 @@ def _email() -> EmailField:
 class RegisterForm(FlaskForm):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        validators=[PlainText(), DataRequired(message=_l("Enter your name.")), Length(max=200)],
         render_kw={"autocomplete": "name"},
     )
     email = _email()
@@ -69,7 +70,7 @@ class RegisterForm(FlaskForm):
     )
     organisation = StringField(
         _l("Organisation"),
-        validators=[Optional(), Length(max=200)],
+        validators=[PlainText(), Optional(), Length(max=200)],
         render_kw={"autocomplete": "organization"},
     )
     national_id = StringField(

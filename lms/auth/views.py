@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -28,20 +29,18 @@ from lms.auth.forms import (
 )
 from lms.extensions import db, limiter
 from lms.security import is_safe_next
-from lms.services import audit
+from lms.services.accounts import login_throttle, self_service
 from lms.services.accounts import users as accounts
-from lms.services.mail import send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
+
+DEVICE_COOKIE = "lms_login_device"
+DEVICE_COOKIE_MAX_AGE = 180 * 86400
 
 
 def _login_failed(response: Response) -> bool:
     # Only failed attempts count towards the throttle; a successful login redirects.
     return response.status_code != 302
-
-
-def _account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -51,7 +50,7 @@ def register() -> ResponseReturnValue:
     form = RegisterForm(locale=str(get_locale()))
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            self_service.register(
                 accounts.NewAccount(
                     email=form.email.data or "",
                     name=form.name.data or "",
@@ -62,15 +61,28 @@ def register() -> ResponseReturnValue:
                     national_id=form.national_id.data or "",
                 )
             )
+        except accounts.DuplicateNationalId:
+            db.session.rollback()
+            form.national_id.errors.append(
+                _(
+                    "An account cannot be created with these details. If you already have "
+                    "an account, log in or reset your password; otherwise ask your trainer."
+                )
+            )
         except accounts.AccountError:
             db.session.rollback()
-            form.email.errors.append(_("An account with this email already exists."))
+            form.national_id.errors.append(_("Check the national registration number."))
         else:
-            db.session.commit()
-            session["lang"] = user.locale
-            login_user(user)
-            flash(_("Welcome! Your account has been created."), "success")
-            return redirect(url_for("main.index"))
+            # The same answer whether the address was new or already had an account (its owner
+            # got a mail instead): registration never tells who has an account.
+            flash(
+                _(
+                    "Thank you. We have sent a message to this address with what to do next. "
+                    "If you have just created your account, you can log in now."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
@@ -80,25 +92,56 @@ def register() -> ResponseReturnValue:
     methods=["POST"],
     deduct_when=_login_failed,
 )
-@limiter.limit(
-    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 def login() -> ResponseReturnValue:
     next_page = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        outcome = self_service.log_in(
+            email, form.password.data or "", request.cookies.get(DEVICE_COOKIE)
+        )
+        if outcome.retry_after:
+            return _throttled(form, outcome.retry_after)
+        user = outcome.user
         if user is not None:
             login_user(user)
             session["lang"] = user.locale
-            return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+            response = redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+            _remember_device(response, email)
+            return response
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def _throttled(form: LoginForm, retry_after: int) -> ResponseReturnValue:
+    minutes = max(1, -(-retry_after // 60))
+    form.password.errors.append(
+        ngettext(
+            "Too many failed attempts for this account. Try again in %(num)d minute, "
+            "or reset your password.",
+            "Too many failed attempts for this account. Try again in %(num)d minutes, "
+            "or reset your password.",
+            minutes,
+        )
+    )
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _remember_device(response: Response, email: str) -> None:
+    """This browser has proved it knows the password: its own attempts count apart."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        login_throttle.device_token(email),
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        path=url_for("auth.login"),
+        secure=bool(current_app.config["LMS_FORCE_SECURE_COOKIES"] or request.is_secure),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.post("/logout")
@@ -140,19 +183,8 @@ def account() -> ResponseReturnValue:
 def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data or "")
-        if user is not None and user.active:
-            link = url_for(
-                "auth.reset_password", token=accounts.make_reset_token(user), _external=True
-            )
-            send_mail(
-                user.email,
-                _("Reset your password"),
-                _("Open this link within an hour to choose a new password:\n%(link)s", link=link),
-            )
-            audit.record(user, "account.reset_requested", "user", user.id)
-            db.session.commit()
-        # The same answer whether or not the address is known: no account discovery.
+        self_service.request_reset(form.email.data or "")
+        # The same answer, and the same work, whether or not the address is known.
         flash(_("If this address has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
@@ -167,8 +199,11 @@ def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         accounts.set_password(user, form.new_password.data or "")
-        audit.record(user, "account.password_reset", "user", user.id)
-        db.session.commit()
+        self_service.password_was_reset(user)
         flash(_("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+# The notification choices page registers its route on this blueprint.
+from lms.auth import notification_views  # noqa: E402, F401

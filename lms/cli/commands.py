@@ -9,6 +9,7 @@ def register_commands(app: Flask) -> None:
     from lms.cli.audit import audit_cli
     from lms.cli.courses import courses_cli
     from lms.cli.credentials import credentials_cli, keys_cli
+    from lms.cli.jobs import jobs_cli, worker_command
     from lms.cli.preview import preview_command
     from lms.cli.quizzes import quizzes_cli
     from lms.cli.registry import registry_cli
@@ -28,5 +29,7 @@ def register_commands(app: Flask) -> None:
         credentials_cli,
         tokens_cli,
         registry_cli,
+        worker_command,
+        jobs_cli,
     ):
         app.cli.add_command(command)

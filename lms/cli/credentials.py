@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from lms.domain.credentials.verify import verify_credential
-from lms.services.credentials import keys
-from lms.services.credentials import signing as signed_credentials
+from lms.services.credentials import keys, verification
 
 keys_cli = click.Group("keys", help="Credential signing keys.")
 credentials_cli = click.Group("credentials", help="Issued credentials.")
@@ -34,17 +31,13 @@ def verify(file: Path, public_url: str | None) -> None:
     from flask import current_app
 
     token = file.read_text(encoding="utf-8").strip()
-    base = public_url or current_app.config.get("LMS_PUBLIC_URL") or "http://localhost/"
-    with current_app.test_request_context(base_url=base):
-        lists = {
-            signed_credentials.public_url(
-                "certificates.status_list", purpose=purpose
-            ): signed_credentials.status_list_token(purpose)
-            for purpose in signed_credentials.LIST_PURPOSE_STATUS
-        }
-        result = verify_credential(token, keys.jwks(), lists, datetime.now(UTC))
+    if public_url:
+        current_app.config["LMS_PUBLIC_URL"] = public_url
+    with current_app.app_context():
+        result = verification.verify_token(token)
     if result.valid:
         click.echo("valid")
         return
-    click.echo(f"invalid: {result.reason}", err=True)
+    detail = f" ({result.issuer})" if result.issuer else ""
+    click.echo(f"invalid: {result.reason}{detail}", err=True)
     sys.exit(1)

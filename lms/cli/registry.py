@@ -25,14 +25,18 @@ registry_cli = click.Group("registry", help="The ministry registry: signed snaps
 @with_appcontext
 def snapshot(on: datetime | None, public_url: str | None) -> None:
     """Sign and store a snapshot of the registry on a date (audited, no actor)."""
-    base = public_url or current_app.config.get("LMS_PUBLIC_URL") or "http://localhost/"
-    with current_app.test_request_context(base_url=base):
+    if public_url:
+        current_app.config["LMS_PUBLIC_URL"] = public_url
+    with current_app.app_context():
         day = on.date() if on else clock.today()
         try:
             row = registry_snapshots.take(day, actor=None)
         except registry_snapshots.SnapshotRefused as error:
             raise click.ClickException(f"{error} is in the future") from error
-    click.echo(f"Snapshot {row.id} of {row.taken_on}: {row.entries} credentials, {row.sha256}")
+        except registry_snapshots.SnapshotExists as exists:
+            row = exists.snapshot
+            click.echo(f"The snapshot of {row.taken_on} was already taken (one per date).")
+        click.echo(f"Snapshot {row.id} of {row.taken_on}: {row.entries} credentials, {row.sha256}")
 
 
 @registry_cli.command("verify-snapshot")

@@ -75,3 +75,28 @@ def revoke_role(email: str, role: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{email} {'no longer has' if changed else 'did not have'} the role {role}")
+
+
+@users_cli.command("assign-course")
+@click.argument("email")
+@click.argument("slug")
+@click.option("--remove", is_flag=True, help="Take the trainer off the course instead.")
+@with_appcontext
+def assign_course(email: str, slug: str, remove: bool) -> None:
+    """Assign a trainer to a course: they follow its enrolments outside cohorts (audited)."""
+    from lms.services.cohorts import course_trainers
+    from lms.services.courses.store import find_course
+
+    user = _user_or_exit(email)
+    course = find_course(slug)
+    if course is None:
+        raise click.ClickException(f"no course {slug}")
+    if remove:
+        changed = course_trainers.unassign(course, user, actor=None)
+        click.echo(f"{email} {'removed from' if changed else 'was not assigned to'} {slug}")
+        return
+    try:
+        changed = course_trainers.assign(course, user, actor=None)
+    except course_trainers.CourseTrainerRefused as error:
+        raise click.ClickException(f"{error} is not a trainer") from error
+    click.echo(f"{email} {'assigned to' if changed else 'was already assigned to'} {slug}")

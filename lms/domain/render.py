@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
@@ -256,26 +257,69 @@ def _sanitise(
     return cleaner.clean(html)
 
 
+class RenderTooSlow(Exception):  # noqa: N818 - reads as the event it reports
+    """Rendering took longer than its budget of CPU time."""
+
+
+def _within(budget: float | None, render: Callable[[], str]) -> str:
+    """``render()``, refused with `RenderTooSlow` if it used more than ``budget`` CPU seconds.
+
+    The budget is measured, not enforced mid-way: the course checker's structural limits
+    (`lms.domain.courses.limits`: size, nesting, item counts) run before any rendering and keep
+    out the inputs that make Markdown or html5lib slow, so a render that passes them finishes
+    quickly; the budget then turns an unexpectedly slow text into a `file:line` error instead of
+    a published lesson that makes every fresh worker wait. CPU time of this thread, not wall
+    time: a busy machine must not turn a valid course invalid. (Stopping a running render from
+    another thread would need CPython's asynchronous exceptions, which can land in arbitrary
+    cleanup code; the structural limits make that unnecessary.)
+    """
+    if budget is None:
+        return render()
+    started = time.thread_time()
+    html = render()
+    if time.thread_time() - started > budget:
+        raise RenderTooSlow(f"rendering took longer than {budget:g} s")
+    return html
+
+
 def render_markdown(
-    text: str, *, resolve_link: LinkResolver | None = None, id_prefix: str = "c-"
+    text: str,
+    *,
+    resolve_link: LinkResolver | None = None,
+    id_prefix: str = "c-",
+    budget: float | None = None,
 ) -> str:
     """Render a lesson body (Markdown) to sanitised HTML.
 
     ``resolve_link`` receives every relative URL of a link or media element (without its
     ``#fragment``) and returns the URL to use, or None to drop the attribute; by default relative
-    URLs are kept. Fragments are prefixed with ``id_prefix`` like the ids they point to.
+    URLs are kept. Fragments are prefixed with ``id_prefix`` like the ids they point to. With
+    ``budget`` (CPU seconds), rendering that took longer is refused with `RenderTooSlow`.
     """
-    html = _markdown(inline=False).convert(text)
-    return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix)
+
+    def render() -> str:
+        html = _markdown(inline=False).convert(text)
+        return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix)
+
+    return _within(budget, render)
 
 
 def render_inline(
-    text: str, *, resolve_link: LinkResolver | None = None, id_prefix: str = "c-"
+    text: str,
+    *,
+    resolve_link: LinkResolver | None = None,
+    id_prefix: str = "c-",
+    budget: float | None = None,
 ) -> str:
     """Render a short text (quiz question, option, feedback) to sanitised HTML.
 
     Headings, tables, admonitions and other block structures are not allowed (their text is
-    kept); a text that is a single paragraph comes back without the ``<p>`` wrapper.
+    kept); a text that is a single paragraph comes back without the ``<p>`` wrapper. ``budget``
+    as for `render_markdown`.
     """
-    html = _markdown(inline=True).convert(text)
-    return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix)
+
+    def render() -> str:
+        html = _markdown(inline=True).convert(text)
+        return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix)
+
+    return _within(budget, render)

@@ -7,18 +7,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms.extensions import db
-from lms.learn.forms import CompleteLessonForm, EnrolForm
-from lms.models import Enrolment, LessonContent
+from lms.learn.forms import CompleteLessonForm, EnrolForm, JoinCohortForm
 from lms.permissions import can_learn_in
-from lms.services import certification
-from lms.services.credentials import issuing as credentials
+from lms.services import certification, notifications
+from lms.services.cohorts import joining
 from lms.services.learning import enrolment as enrolments
 from lms.services.learning import progress
-from lms.services.learning.catalog import catalog_entries
-from lms.web.access import course_or_404, learning_enrolment
+from lms.services.learning.catalog import (
+    catalog_entries,
+    course_needs,
+    course_outline,
+    credential_needs,
+)
+from lms.web.access import course_or_404, learning_enrolment, learning_place
 
 bp = Blueprint("learn", __name__)
 
@@ -43,19 +46,26 @@ def course(slug: str) -> ResponseReturnValue:
     if entry is None:
         abort(404)
     enrolment = enrolments.enrolment_for(current_user, course) if user else None
-    sections = next_entry = None
+    sections = next_entry = preview = None
     if can_learn_in(current_user, enrolment):
         assert enrolment is not None  # noqa: S101
         enrolments.follow_patch_releases(enrolment)
         sections = progress.outline(enrolment, _language())
         next_entry = progress.next_step(sections, enrolment.last_lesson_id)
+        needs = credential_needs(enrolment.course_version)
+    else:
+        preview = course_outline(course, _language())
+        needs = course_needs(course)
     return render_template(
         "learn/course.html",
         entry=entry,
         enrolment=enrolment,
         sections=sections,
+        preview=preview,
+        needs=needs,
         next_entry=next_entry,
         form=EnrolForm(),
+        join_form=JoinCohortForm(prefix="join"),
     )
 
 
@@ -80,40 +90,59 @@ def enrol(slug: str) -> ResponseReturnValue:
     return redirect(url_for("learn.course", slug=slug))
 
 
+@bp.post("/courses/<slug>/join-cohort")
+@login_required
+def join_cohort(slug: str) -> ResponseReturnValue:
+    course = course_or_404(slug)
+    form = JoinCohortForm(prefix="join")
+    if not form.validate_on_submit():
+        flash(_("Enter the enrolment key your trainer gave you."), "error")
+        return redirect(url_for("learn.course", slug=slug) + "#join-heading")
+    outcome = joining.join_with_key(current_user, course, form.key.data or "")
+    messages = {
+        "joined": (
+            _("You joined the cohort. Its sessions now count for your credential."),
+            "success",
+        ),
+        "already_here": (_("You are already in this cohort."), "info"),
+        "in_cohort": (_("You are already in a cohort. Ask your trainer to move you."), "info"),
+        "bad_key": (_("This enrolment key is not valid for this course."), "error"),
+        "full": (_("This cohort is full. Ask its trainer about a place."), "error"),
+        "not_enrolled": (_("Enrol in the course first."), "error"),
+    }
+    flash(*messages[outcome])
+    return redirect(url_for("learn.course", slug=slug))
+
+
 @bp.get("/learn/<slug>/lessons/<lesson_id>")
 @login_required
 def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
-    course = course_or_404(slug)
-    enrolment = learning_enrolment(course)
-    rows = {
-        row.language: row
-        for row in db.session.execute(
-            select(LessonContent).where(
-                LessonContent.course_version_id == enrolment.course_version_id,
-                LessonContent.lesson_id == lesson_id,
-            )
-        ).scalars()
-    }
-    if not rows:
-        abort(404)
+    place = learning_place(slug)
+    enrolment = place.enrolment
+    assert enrolment is not None  # noqa: S101 - learning_place checked it
     language = _language()
-    content = rows.get(language) or rows[enrolment.course_version.meta["languages"][0]]
-    sections = progress.outline(enrolment, language)
+    texts, titles = progress.lesson_with_titles(enrolment.course_version_id, lesson_id, language)
+    if not texts:
+        abort(404)
+    content = texts.get(language) or texts[enrolment.course_version.meta["languages"][0]]
+    sections = progress.outline(enrolment, language, place.progress, titles)
     previous, following = progress.neighbours(sections, "lesson", lesson_id)
-    if enrolment.last_lesson_id != lesson_id:
-        enrolment.last_lesson_id = lesson_id
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "learn/lesson.html",
-        course=course,
+        course=place.course,
         enrolment=enrolment,
         content=content,
         fallback=content.language != language,
-        done=lesson_id in progress.completed_lessons(enrolment),
+        done=lesson_id in place.progress.lessons,
         previous=previous,
         following=following,
         form=CompleteLessonForm(),
     )
+    # Rendered first: the commit expires what the page shows, which would be read again.
+    if enrolment.last_lesson_id != lesson_id:
+        enrolment.last_lesson_id = lesson_id
+        db.session.commit()
+    return page
 
 
 @bp.post("/learn/<slug>/lessons/<lesson_id>/complete")
@@ -134,24 +163,37 @@ def complete_lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
 @bp.get("/my")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    rows = db.session.execute(
-        select(Enrolment).where(Enrolment.user_id == current_user.id).order_by(Enrolment.id)
-    ).scalars()
+    # A fixed number of queries however many enrolments: everything is read for all at once.
+    places = enrolments.learning_places(current_user)
+    learning = [p.enrolment for p in places if can_learn_in(current_user, p.enrolment)]
+    for place in places:
+        if place.enrolment in learning:
+            enrolments.follow_patch_releases(place.enrolment, place.newest_patch_id)
+    language = _language()
+    done = {p.enrolment.id: p.progress for p in places if p.enrolment is not None}
+    titles = progress.lesson_titles_of({e.course_version_id for e in learning}, language)
+    results = progress.quiz_results_of(learning)
+    completed = frozenset(p.course.slug for p in places if p.enrolment.state == "completed")
+    issued, active = certification.trainee_credentials(current_user)
+    decisions = certification.decisions(learning, done, completed, active)
     cards = []
-    for enrolment in rows:
+    for place in places:
+        enrolment = place.enrolment
         card: dict[str, object] = {"enrolment": enrolment, "sections": None}
-        if can_learn_in(current_user, enrolment):
-            enrolments.follow_patch_releases(enrolment)
-            sections = progress.outline(enrolment, _language())
+        if enrolment in learning:
+            sections = progress.outline(
+                enrolment, language, done[enrolment.id], titles[enrolment.course_version_id]
+            )
             card.update(
                 sections=sections,
                 next=progress.next_step(sections, enrolment.last_lesson_id),
-                results=progress.quiz_results(enrolment),
-                decision=certification.decision(enrolment),
-                credential=credentials.current_credential(enrolment),
+                results=results.get(enrolment.id, {}),
+                decision=decisions[enrolment.id],
+                credential=issued.get(enrolment.id),
             )
         cards.append(card)
-    return render_template("learn/dashboard.html", cards=cards)
+    notices = notifications.recent_for(current_user)
+    return render_template("learn/dashboard.html", cards=cards, notices=notices)
 
 
 @bp.app_template_global("step_url")

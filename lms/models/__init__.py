@@ -1,6 +1,7 @@
 """Database models. Import every model here so Alembic sees the whole metadata."""
 
-from lms.models.audit import AuditEvent
+from lms.models.audit import AuditCheckpoint, AuditEvent
+from lms.models.background import Notification, NotificationOptOut, OutboxMessage
 from lms.models.certification import (
     AttendanceMark,
     AttendanceSession,
@@ -8,7 +9,7 @@ from lms.models.certification import (
     PracticumRecord,
     SigningKey,
 )
-from lms.models.cohorts import CohortTrainer, HookDelivery
+from lms.models.cohorts import CohortTrainer, CourseTrainer, HookDelivery
 from lms.models.course import Course, CourseFile, CourseVersion, LessonContent
 from lms.models.learning import (
     Accommodation,
@@ -18,6 +19,7 @@ from lms.models.learning import (
     LessonProgress,
     QuizAttempt,
 )
+from lms.models.login import LoginThrottle
 from lms.models.registry import ApiToken, CredentialEvent, RegistryDecision, RegistrySnapshot
 from lms.models.user import RoleGrant, User
 
@@ -25,6 +27,7 @@ __all__ = [
     "Accommodation",
     "ApiToken",
     "CohortTrainer",
+    "CourseTrainer",
     "CredentialEvent",
     "HookDelivery",
     "RegistryDecision",
@@ -32,6 +35,7 @@ __all__ = [
     "AttemptAnswer",
     "AttendanceMark",
     "AttendanceSession",
+    "AuditCheckpoint",
     "AuditEvent",
     "Cohort",
     "Course",
@@ -41,6 +45,10 @@ __all__ = [
     "Enrolment",
     "LessonContent",
     "LessonProgress",
+    "LoginThrottle",
+    "Notification",
+    "NotificationOptOut",
+    "OutboxMessage",
     "PracticumRecord",
     "QuizAttempt",
     "RoleGrant",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,6 +84,16 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_credential_holder_folded", "holder_folded", "id"),
         Index("ix_credential_issued_on", "issued_on", "id"),
         Index("ix_credential_expires_on", "expires_on", "id"),
+        # Create-once rules (integrity issue): one current (not superseded) credential per
+        # enrolment, and one successor per superseded credential.
+        Index(
+            "uq_credential_current_enrolment",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=text("status != 'superseded'"),
+            postgresql_where=text("status != 'superseded'"),
+        ),
+        Index("uq_credential_superseded_by_id", "superseded_by_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

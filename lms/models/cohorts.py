@@ -1,4 +1,5 @@
-"""Who teaches a cohort, and the pushes that publish courses."""
+"""Who teaches a cohort, who follows a course's enrolments outside cohorts, and the pushes
+that publish courses."""
 
 from __future__ import annotations
 
@@ -19,6 +20,20 @@ class CohortTrainer(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseTrainer(db.Model):  # type: ignore[name-defined,misc]
+    """A trainer an administrator assigned to a course: they follow its enrolments that have
+    no cohort (an open course taken alone, a request not tied to a cohort)."""
+
+    __tablename__ = "course_trainer"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -48,6 +48,16 @@ class RegistryDecision(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "registry_decision"
+    # One open proposal per credential, whoever proposes and however fast.
+    __table_args__ = (
+        Index(
+            "uq_registry_decision_open_proposal",
+            "credential_id",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id"), index=True)
@@ -74,7 +84,8 @@ class RegistrySnapshot(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "registry_snapshot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    taken_on: Mapped[date] = mapped_column(Date, index=True)
+    # One snapshot per date: a second request for the same date opens the stored one.
+    taken_on: Mapped[date] = mapped_column(Date, index=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     entries: Mapped[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -28,9 +29,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     phone: Mapped[str] = mapped_column(String(40), default="")
     # The national registration number is private: stored encrypted, found by a keyed hash.
     national_id_encrypted: Mapped[str | None] = mapped_column(String(255))
-    national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Unique: one account per national registration number.
+    national_id_index: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     # Bumped on logout and password change: every session carrying an older value ends.
     session_version: Mapped[int] = mapped_column(default=1)
+    # The holder's id in signed credentials (credentialSubject.id, JWT `sub`): stable, random,
+    # and saying nothing about the person (never the national ID or e-mail).
+    credential_subject_id: Mapped[str] = mapped_column(
+        String(45), unique=True, default=lambda: f"urn:uuid:{uuid.uuid4()}"
+    )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,71 +1,76 @@
 """A drawn attempt's questions for the trainee's form, and form data back to answers.
 
-Choices are shown in the attempt's drawn order. Matching choices get opaque values (`m1`,
-`m2`, … by position) because the left-hand prompts carry the pair ids: a right-hand value
-equal to its pair id would give the answer away.
+Choices are shown in the attempt's drawn order. Field names and values carry opaque tokens
+(`lms.domain.quiz.tokens`), never authored ids: the page source tells nothing about the
+content or the answer. The tokens come from a secret made of the application's secret key and
+the attempt's stored id and seed, so they stay the same for the whole attempt.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from flask import current_app
+
 from lms.domain.courses import Matching, MultipleChoice, Ordering, Question, SingleChoice
-from lms.domain.quiz import DrawnQuestion, parse_form_answer
-from lms.web.question_display import Choice, QuestionDisplay, QuizTexts
+from lms.domain.quiz import DrawnQuestion, presented_ids
+from lms.domain.quiz.tokens import FALSE, TRUE, AnswerTokens, answer_tokens, read_form_answer
+from lms.domain.quiz.tokens import token_values as _token_values
+from lms.models import QuizAttempt
+from lms.web.question_display import QuestionDisplay, QuizTexts
 
 
-def display_drawn(question: Question, drawn: DrawnQuestion, texts: QuizTexts) -> QuestionDisplay:
+def attempt_secret(attempt: QuizAttempt) -> bytes:
+    """The per-attempt secret the answer tokens are derived from (never sent to the browser)."""
+    key = current_app.secret_key
+    key_bytes = key if isinstance(key, bytes) else str(key).encode()
+    message = f"quiz-answer-tokens\x00{attempt.id}\x00{attempt.seed}".encode()
+    return hmac.new(key_bytes, message, hashlib.sha256).digest()
+
+
+def tokens_for(attempt: QuizAttempt, question: Question, drawn: DrawnQuestion) -> AnswerTokens:
+    """The tokens one question of ``attempt`` uses in its form."""
+    return answer_tokens(attempt_secret(attempt), question, drawn)
+
+
+def display_drawn(
+    question: Question, drawn: DrawnQuestion, texts: QuizTexts, tokens: AnswerTokens
+) -> QuestionDisplay:
     html = texts.html(question.text)
+    token = tokens.choices
+    shown = presented_ids(question, drawn)  # the drawn order; what `read_answer` accepts
     if isinstance(question, SingleChoice | MultipleChoice):
-        options = {o.id: o for o in question.options}
-        choices = tuple(texts.choice(i, options[i].text) for i in drawn.order if i in options)
+        options = {o.id: o.text for o in question.options}
+        choices = tuple(texts.choice(token[i], options[i]) for i in shown)
         return QuestionDisplay(question.id, question.type, html, choices)
     if isinstance(question, Ordering):
-        items = {i.id: i for i in question.items}
-        choices = tuple(texts.choice(i, items[i].text) for i in drawn.order if i in items)
+        items = {i.id: i.text for i in question.items}
+        choices = tuple(texts.choice(token[i], items[i]) for i in shown)
         return QuestionDisplay(question.id, question.type, html, choices)
     if isinstance(question, Matching):
-        pairs = {p.id: p for p in question.pairs}
-        prompts = tuple(texts.choice(p.id, p.left) for p in question.pairs)
-        right = tuple(
-            Choice(f"m{n}", (c := texts.choice(pid, pairs[pid].right)).html, c.text)
-            for n, pid in enumerate(drawn.order, 1)
-            if pid in pairs
-        )
+        rights = {p.id: p.right for p in question.pairs}
+        prompts = tuple(texts.choice(tokens.prompts[p.id], p.left) for p in question.pairs)
+        right = tuple(texts.choice(token[pid], rights[pid]) for pid in shown)
         return QuestionDisplay(question.id, question.type, html, right, prompts)
+    if TRUE in token:
+        return QuestionDisplay(question.id, question.type, html, truth=(token[TRUE], token[FALSE]))
     return QuestionDisplay(question.id, question.type, html)
 
 
-def _matching_value(drawn: DrawnQuestion, opaque: str) -> str:
-    if opaque.startswith("m") and opaque[1:].isdigit():
-        index = int(opaque[1:]) - 1
-        if 0 <= index < len(drawn.order):
-            return drawn.order[index]
-    return ""
-
-
 def read_answer(
-    question: Question, drawn: DrawnQuestion, form: Mapping[str, list[str]], prefix: str
+    question: Question,
+    drawn: DrawnQuestion,
+    form: Mapping[str, list[str]],
+    prefix: str,
+    tokens: AnswerTokens,
 ) -> Any:
-    """The answer in the submitted form (None when unanswered); tampered values are dropped."""
-    if isinstance(question, Matching):
-        form = dict(form)
-        for pair in question.pairs:
-            name = f"{prefix}-match-{pair.id}"
-            form[name] = [_matching_value(drawn, v) for v in form.get(name, [])]
-    return parse_form_answer(question, drawn, form, prefix)
+    """The answer in the submitted form (None when unanswered); unknown tokens are dropped."""
+    return read_form_answer(question, drawn, form, prefix, tokens)
 
 
-def form_values(question: Question, drawn: DrawnQuestion, value: Any) -> dict[str, Any]:
+def form_values(question: Question, value: Any, tokens: AnswerTokens) -> dict[str, Any]:
     """A saved answer as the values the form controls should show (checked, selected, typed)."""
-    if value is None:
-        return {}
-    if isinstance(question, Matching) and isinstance(value, dict):
-        opaque = {pid: f"m{n}" for n, pid in enumerate(drawn.order, 1)}
-        return {"match": {left: opaque.get(right, "") for left, right in value.items()}}
-    if isinstance(value, list):
-        return {"list": value}
-    if isinstance(value, bool):
-        return {"scalar": "true" if value else "false"}
-    return {"scalar": value}
+    return _token_values(question, value, tokens)

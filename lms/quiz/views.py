@@ -23,13 +23,13 @@ from flask_login import current_user, login_required
 
 from lms.domain.courses import Quiz
 from lms.domain.quiz import drawn_from_json, feedback_visible, is_answered
-from lms.extensions import db
 from lms.models import QuizAttempt
 from lms.permissions import can_view_attempt
-from lms.quiz.display import display_drawn, form_values, read_answer
+from lms.quiz.display import display_drawn, form_values, read_answer, tokens_for
 from lms.services.courses.urls import PublishedUrls
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning.progress import localised
+from lms.web import attempt_review
 from lms.web.access import course_or_404, learning_enrolment
 from lms.web.question_display import QuizTexts
 
@@ -44,7 +44,7 @@ def _no_store(body: str) -> Response:
 
 
 def _attempt_or_404(attempt_id: int) -> QuizAttempt:
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = attempt_service.get_attempt(attempt_id)
     if attempt is None or not can_view_attempt(current_user, attempt):
         abort(404)  # another trainee's attempt does not exist, as far as you can tell
     return attempt
@@ -77,9 +77,12 @@ def overview(slug: str, quiz_id: str) -> ResponseReturnValue:
         quiz.settings, attempt_service.history(attempts), attempt_service.utcnow()
     )
     accommodation = attempt_service.accommodation_for(current_user.id)
+    # "Continue" opens the first question still unanswered, or the review when all are.
+    resume = attempt_service.first_unanswered(current, quiz) if current else None
     return _no_store(
         render_template(
             "quiz/overview.html",
+            resume=resume,
             slug=slug,
             quiz=quiz,
             title=localised(dict(quiz.title), str(get_locale())),
@@ -121,6 +124,7 @@ def question(attempt_id: int, number: int) -> ResponseReturnValue:
     if question_obj is None:
         abort(404)
     saved = attempt_service.saved_answers(attempt)
+    tokens = tokens_for(attempt, question_obj, item)
     answered = [
         is_answered(q, saved.get(d.question_id))
         for d in drawn
@@ -134,8 +138,8 @@ def question(attempt_id: int, number: int) -> ResponseReturnValue:
             title=localised(dict(quiz.title), attempt.language),
             number=number,
             total=len(drawn),
-            display=display_drawn(question_obj, item, _texts(attempt)),
-            values=form_values(question_obj, item, saved.get(item.question_id)),
+            display=display_drawn(question_obj, item, _texts(attempt), tokens),
+            values=form_values(question_obj, saved.get(item.question_id), tokens),
             answered_count=sum(answered),
         )
     )
@@ -150,7 +154,10 @@ def _answers_from_form(attempt: QuizAttempt, quiz: Quiz, numbers: list[int]) -> 
             item = drawn[number - 1]
             question_obj = quiz.question(item.question_id)
             if question_obj is not None:
-                answers[item.question_id] = read_answer(question_obj, item, form, f"q{number}")
+                tokens = tokens_for(attempt, question_obj, item)
+                answers[item.question_id] = read_answer(
+                    question_obj, item, form, f"q{number}", tokens
+                )
     return answers
 
 
@@ -227,25 +234,20 @@ def result(attempt_id: int) -> ResponseReturnValue:
     if attempt.state == attempt_service.IN_PROGRESS:
         return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
     quiz = _quiz(attempt)
-    show_feedback = attempt.state == attempt_service.GRADED and feedback_visible(
-        quiz.settings, bool(attempt.passed)
-    )
-    feedback = []
+    graded = attempt.state == attempt_service.GRADED
+    show_feedback = graded and feedback_visible(quiz.settings, bool(attempt.passed))
+    # The trainee always sees their own answers; the right ones and the feedback only where
+    # the quiz's settings allow.
+    questions = attempt_review.review(attempt, quiz) if graded else []
+    feedback = {}
     if show_feedback:
         texts = _texts(attempt)
-        for number, row in enumerate(attempt.results or [], 1):
-            question_obj = quiz.question(row["question"])
-            if question_obj is None:
-                continue
-            feedback.append(
-                {
-                    "number": number,
-                    "correct": row["correct"],
-                    "answered": row["answered"],
-                    "question": texts.html(question_obj.text),
-                    "feedback": texts.optional(question_obj.feedback),
-                }
-            )
+        for reviewed in questions:
+            question_obj = quiz.question(reviewed.id)
+            if question_obj is not None:
+                feedback[reviewed.id] = texts.optional(question_obj.feedback)
+    else:
+        questions = attempt_review.without_key(questions)
     version = attempt.course_version
     return _no_store(
         render_template(
@@ -253,6 +255,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
             attempt=attempt,
             quiz=quiz,
             title=localised(dict(quiz.title), attempt.language),
+            questions=questions,
             feedback=feedback,
             show_feedback=show_feedback,
             slug=version.course.slug,

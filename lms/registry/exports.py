@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any
 
-from flask import Response, abort, request, stream_with_context
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -23,6 +32,7 @@ from lms.permissions import require_role
 from lms.registry.views import bp
 from lms.services import clock
 from lms.services.registry import export as registry_export
+from lms.services.registry import export_jobs
 from lms.services.registry import query as registry_query
 from lms.web.credential_display import status_label
 
@@ -105,8 +115,59 @@ def export_csv() -> ResponseReturnValue:
 @bp.get("/export.xlsx")
 @require_role(REVIEWER, ADMIN)
 def export_xlsx() -> ResponseReturnValue:
+    view, _with_ids = _export_request()
+    rows = registry_query.count(view, clock.today())
+    if rows > export_jobs.inline_limit() and export_jobs.can_run_in_background(view):
+        # Too large to build while the browser waits: offer a job (a POST) instead.
+        action = url_for("registry.prepare_export", **request.args)
+        limit = export_jobs.inline_limit()
+        return render_template(
+            "registry/export_prepare.html", rows=rows, limit=limit, action=action
+        )
     return _export(
         "xlsx",
         XLSX_MIMETYPE,
         lambda *args: _read_and_close(registry_export.xlsx_file(*args)),
     )
+
+
+@bp.post("/exports")
+@require_role(REVIEWER, ADMIN)
+def prepare_export() -> ResponseReturnValue:
+    view, with_ids = _export_request()
+    if not export_jobs.can_run_in_background(view):
+        abort(400)
+    on = clock.today()
+    rows = registry_query.count(view, on)
+    language = str(get_locale() or "mn")
+    job_id = export_jobs.ask(
+        current_user, view, on, language, column_headers(), value_labels(), with_ids, rows
+    )
+    return redirect(url_for("registry.export_job", job_id=job_id), 303)
+
+
+@bp.get("/exports/<int:job_id>")
+@require_role(REVIEWER, ADMIN)
+def export_job(job_id: int) -> ResponseReturnValue:
+    job = export_jobs.find(job_id, current_user) or abort(404)
+    return render_template("registry/export_job.html", job=job)
+
+
+@bp.get("/exports/<int:job_id>/download")
+@require_role(REVIEWER, ADMIN)
+def export_download(job_id: int) -> ResponseReturnValue:
+    job = export_jobs.find(job_id, current_user) or abort(404)
+    if job.state == "expired":
+        abort(410)
+    if job.state != "ready":
+        abort(404)
+    export_jobs.record_download(current_user, job)
+    response = send_file(
+        job.path,
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=f"registry-{job.asked_on.isoformat()}.xlsx",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from lms.domain.credentials.numbers import normalise_number
 from lms.domain.identity import is_valid_national_id, normalise_national_id
+from lms.web.input_hygiene import PlainText
 
 REASON_LABELS = {
     "fraud": _l("Fraud"),
@@ -89,7 +90,7 @@ class NoteForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[PlainText(), Optional(), Length(max=2000)],
         description=_l("Needed for a concern."),
     )
     submit = SubmitField(_l("Record the decision"))
@@ -106,7 +107,7 @@ class ProposalForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note"),
-        validators=[DataRequired(message=_l("Explain the change.")), Length(max=2000)],
+        validators=[PlainText(), DataRequired(message=_l("Explain the change.")), Length(max=2000)],
     )
     submit = SubmitField(_l("Propose"))
 
@@ -118,4 +119,6 @@ class ProposalForm(FlaskForm):
 class ResolveForm(FlaskForm):
     """Confirm or reject someone else's proposal (two buttons, one note)."""
 
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[PlainText(), Optional(), Length(max=2000)]
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug import Response
@@ -27,6 +27,7 @@ from lms.services import clock
 from lms.services.accounts import users as accounts
 from lms.services.registry import query as registry_query
 from lms.services.registry import records as registry
+from lms.web.credential_display import status_label
 
 FILTER_LABELS = {
     "q": _l("Name or credential number"),
@@ -58,6 +59,9 @@ SORT_LABELS = {
 }
 
 KINDS = ("seminar", "training", "trainer")
+# Past this many matches the list says "more than" instead of counting every row (the API
+# and the exports still count exactly).
+COUNT_CAP = 10_000
 
 # Exports of exactly the list's filter (lms/registry/exports.py).
 EXPORTS = {
@@ -112,17 +116,26 @@ def find_national_id() -> ResponseReturnValue:
 
 def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
     on = clock.today()
-    total = registry_query.count(view, on)
-    pages = page_count(total, view.per_page)
+    total = registry_query.count(view, on, up_to=COUNT_CAP)
+    pages = page_count(min(total, COUNT_CAP), view.per_page)
     private = can_see_private_data(current_user)
+    found = registry_query.page(view, on)
+    # Each status word translated once, each holder's national ID decrypted once (a holder
+    # with renewals fills several rows), and neither when the page does not show it.
+    statuses = {c.id: effective_status(c.status, c.expires_on, on) for c, _holder in found}
+    labels = {status: status_label(status) for status in set(statuses.values())}
+    national_ids = (
+        {holder.id: accounts.national_id(holder) for _c, holder in found} if private else {}
+    )
     rows = [
         {
             "credential": credential,
             "holder": holder,
-            "status": effective_status(credential.status, credential.expires_on, on),
-            "national_id": accounts.national_id(holder) if private else None,
+            "status": statuses[credential.id],
+            "status_label": labels[statuses[credential.id]],
+            "national_id": national_ids.get(holder.id),
         }
-        for credential, holder in registry_query.page(view, on)
+        for credential, holder in found
     ]
     language = str(get_locale())
     courses = registry.course_choices(language)
@@ -131,7 +144,9 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
         view=view,
         on=on,
         rows=rows,
-        total=total,
+        total=min(total, COUNT_CAP),
+        more_than_total=total > COUNT_CAP,
+        total_text=format_decimal(COUNT_CAP),
         pages=pages,
         page_links=page_links(min(view.page, pages), pages),
         private=private,

@@ -53,6 +53,16 @@ def snapshots() -> ResponseReturnValue:
             row = registry_snapshots.take(form.taken_on.data, current_user)
         except registry_snapshots.SnapshotRefused:
             form.taken_on.errors = [_("A snapshot cannot be taken of a future date.")]
+        except registry_snapshots.SnapshotExists as exists:
+            flash(
+                _(
+                    "The snapshot of %(date)s was already taken (one is kept per date): "
+                    "it is in the list below.",
+                    date=exists.snapshot.taken_on.isoformat(),
+                ),
+                "info",
+            )
+            return redirect(url_for("registry.snapshots", _anchor=f"snapshot-{exists.snapshot.id}"))
         else:
             flash(
                 _(

@@ -13,6 +13,7 @@ from lms.domain.roles import ADMIN, REVIEWER, TRAINEE, TRAINER
 from lms.extensions import db
 from lms.models import User
 from lms.services.accounts import users as accounts
+from lms.services.cohorts import course_trainers
 from lms.services.cohorts import management as cohort_management
 from lms.services.courses import publishing
 
@@ -52,6 +53,9 @@ def create_demo_data(make_password: Callable[[], str]) -> DemoResult:
         )
         result.logins.append((role, email, password))
     db.session.commit()
+    # The demo trainer also follows trainees who enrol without a cohort key.
+    for course in course_trainers.all_courses():
+        course_trainers.assign(course, users[TRAINER], users[ADMIN])
     _demo_coaches(users[TRAINER], make_password)
     return result
 

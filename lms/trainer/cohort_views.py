@@ -22,7 +22,13 @@ from lms.services.cohorts.management import CohortDetails, CohortError
 from lms.services.learning import seats
 from lms.services.learning.progress import localised
 from lms.trainer.access import taught_cohort
-from lms.trainer.forms import CohortDetailsForm, CohortForm, CoTrainerForm, MoveCohortForm
+from lms.trainer.forms import (
+    CohortDetailsForm,
+    CohortForm,
+    CoTrainerForm,
+    MoveCohortForm,
+    MoveIntoCohortForm,
+)
 from lms.trainer.views import bp
 
 
@@ -118,6 +124,7 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
         seats_taken=seats.seats_taken(cohort),
         newer=version_move.newer_versions(cohort),
         trainer_form=CoTrainerForm(),
+        move_in_form=MoveIntoCohortForm(prefix="move"),
     )
 
 

@@ -25,7 +25,6 @@ from lms.services.credentials import issuing as credentials
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning.progress import localised
 from lms.trainer.access import followed_attempt, followed_enrolment, taught_cohort, taught_session
-from lms.trainer.attempt_review import review
 from lms.trainer.forms import (
     AccommodationForm,
     PracticumForm,
@@ -34,6 +33,7 @@ from lms.trainer.forms import (
     TraineeAccommodationForm,
 )
 from lms.trainer.views import bp
+from lms.web.attempt_review import review
 
 
 @bp.get("/enrolments/<int:enrolment_id>")
@@ -113,8 +113,12 @@ def approve_credential(enrolment_id: int) -> ResponseReturnValue:
         abort(403)
     verdict = certification.decision(enrolment)
     if verdict.eligible and credentials.current_credential(enrolment) is None:
-        credential = credentials.issue(enrolment, current_user)
-        flash(_("Credential %(number)s issued.", number=credential.number), "success")
+        try:
+            credential = credentials.issue(enrolment, current_user)
+        except credentials.AlreadyIssued:
+            flash(_("This trainee's credential has already been issued."), "error")
+        else:
+            flash(_("Credential %(number)s issued.", number=credential.number), "success")
     else:
         flash(_("The credential cannot be issued yet."), "error")
     return redirect(url_for("trainer.trainee", enrolment_id=enrolment.id))

@@ -31,11 +31,13 @@ from wtforms.validators import (
 )
 
 from lms.domain.regions import REGIONS
+from lms.web.input_hygiene import PlainText
 
 
 class DecisionForm(FlaskForm):
     message = StringField(
-        _l("Message to the trainee (optional)"), validators=[Optional(), Length(max=500)]
+        _l("Message to the trainee (optional)"),
+        validators=[PlainText(), Optional(), Length(max=500)],
     )
     approve = SubmitField(_l("Approve"))
     decline = SubmitField(_l("Decline"))
@@ -46,7 +48,7 @@ class CohortDetailsForm(FlaskForm):
 
     name = StringField(
         _l("Cohort name"),
-        validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
+        validators=[PlainText(), DataRequired(message=_l("Enter a name.")), Length(max=200)],
         description=_l("For example: Khovd, spring 2027."),
     )
     starts_on = DateField(_l("First day (optional)"), validators=[Optional()])
@@ -81,7 +83,7 @@ class CohortForm(CohortDetailsForm):
     course = SelectField(_l("Course and version"), validators=[DataRequired()])
     co_trainers = TextAreaField(
         _l("Co-trainers (optional)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[PlainText(), Optional(), Length(max=2000)],
         description=_l("Email addresses of other trainers, separated by commas or new lines."),
     )
     submit = SubmitField(_l("Create cohort"))
@@ -115,15 +117,18 @@ class PracticumForm(FlaskForm):
         _l("Date of observation"), validators=[DataRequired(message=_l("Enter the date."))]
     )
     supervisor_name = StringField(
-        _l("Workplace supervisor (co-signer, optional)"), validators=[Optional(), Length(max=200)]
+        _l("Workplace supervisor (co-signer, optional)"),
+        validators=[PlainText(), Optional(), Length(max=200)],
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField(_l("Notes"), validators=[PlainText(), Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record and sign"))
 
 
 class SessionForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date."))])
-    title = StringField(_l("Session title (optional)"), validators=[Optional(), Length(max=200)])
+    title = StringField(
+        _l("Session title (optional)"), validators=[PlainText(), Optional(), Length(max=200)]
+    )
     submit = SubmitField(_l("Add session"))
 
 
@@ -139,6 +144,21 @@ class TraineeAccommodationForm(FlaskForm):
     )
     no_time_limit = BooleanField(_l("No time limit at all"))
     submit = SubmitField(_l("Save accommodation"))
+
+
+class MoveIntoCohortForm(FlaskForm):
+    email = EmailField(
+        _l("Trainee's email"),
+        description=_l(
+            "A trainee already enrolled in this course on their own: their progress, quiz "
+            "attempts and history are kept."
+        ),
+        validators=[
+            DataRequired(message=_l("Enter the trainee's email address.")),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
+    submit = SubmitField(_l("Move into this cohort"))
 
 
 class CoTrainerForm(FlaskForm):

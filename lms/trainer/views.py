@@ -47,8 +47,11 @@ def decide(enrolment_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         if enrolment.user_id == current_user.id:
             abort(403)  # nobody approves their own request
-        enrolments.decide(enrolment, bool(form.approve.data), current_user, form.message.data or "")
-        flash(_("Decision saved."), "success")
+        approve, message = bool(form.approve.data), form.message.data or ""
+        if enrolments.decide(enrolment, approve, current_user, message):
+            flash(_("Decision saved."), "success")
+        else:  # decided a moment ago, by another trainer or another tab
+            flash(_("This request has already been decided."), "error")
     return redirect(url_for("trainer.home"))
 
 
@@ -58,5 +61,6 @@ from lms.trainer import (  # noqa: E402,F401
     bulk_views,
     cohort_views,
     following_views,
+    joining_views,
     progress_views,
 )

@@ -5,22 +5,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.domain.credentials import effective_status, qualifies_for_subsidy
 from lms.domain.credentials.snapshot import CredentialSnapshot
 from lms.domain.regions import region_name
 from lms.models import Credential
 
+_STATUS_LABELS = {  # translated when asked for, one at a time (lists show many rows)
+    "active": _l("Valid"),
+    "expired": _l("Expired"),
+    "suspended": _l("Suspended"),
+    "revoked": _l("Revoked"),
+    "superseded": _l("Replaced by a newer credential"),
+}
+
 
 def status_label(status: str) -> str:
-    return {
-        "active": _("Valid"),
-        "expired": _("Expired"),
-        "suspended": _("Suspended"),
-        "revoked": _("Revoked"),
-        "superseded": _("Replaced by a newer credential"),
-    }.get(status, status)
+    label = _STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 def public_facts(credential: Credential, on: date) -> dict[str, Any]:

@@ -42,9 +42,10 @@ class QuestionDisplay:
     """One question's text and answer choices, in the order a trainee sees them.
 
     ``choices``: options (single, multiple), the items to place (ordering) or the right-hand
-    texts (matching); ``prompts``: the left-hand texts of a matching question. Choice ids end
-    up in the page, so they must not tell the answer (a matching choice is not named after
-    its pair).
+    texts (matching); ``prompts``: the left-hand texts of a matching question; ``truth``: the
+    values of the "true" and "false" answers. Choice, prompt and truth ids end up in field
+    names and values, so a trainee's form gets opaque tokens (`lms.quiz.display`); only the
+    author preview, which shows the answer key anyway, uses authored ids.
     """
 
     id: str
@@ -52,6 +53,7 @@ class QuestionDisplay:
     html: str
     choices: tuple[Choice, ...] = ()
     prompts: tuple[Choice, ...] = ()
+    truth: tuple[str, str] = ("true", "false")
 
 
 @dataclass(frozen=True)

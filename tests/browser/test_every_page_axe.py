@@ -12,7 +12,7 @@ import pytest
 
 from lms.services import clock
 from lms.services.accounts import users as accounts
-from lms.services.cohorts import accommodations, attendance
+from lms.services.cohorts import accommodations, attendance, course_trainers
 from lms.services.cohorts import management as cohort_management
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning import enrolment as enrolments
@@ -33,6 +33,8 @@ NOT_PAGES = {
     "auth.logout",
     "courses.course_file_view",
     "learn.enrol",
+    "learn.join_cohort",
+    "trainer.move_into_cohort",
     "learn.complete_lesson",
     "quiz.start",
     "quiz.save_question",
@@ -58,9 +60,14 @@ NOT_PAGES = {
     "certificates.jwks",
     "certificates.status_list",
     "certificates.issuer",
+    "certificates.signing_key",
+    "certificates.credential_json",
+    "certificates.verify_file",  # its answers are checked in test_verify_browser.py
     "hooks.git_push",
     "registry.export_csv",
     "registry.export_xlsx",
+    "registry.prepare_export",
+    "registry.export_download",
     "registry.snapshot_jws",
     "registry.snapshot_json",
     "api.openapi_document",
@@ -74,6 +81,7 @@ NOT_PAGES = {
     "registry.confirm",
     "registry.reject",
     "registry.withdraw",
+    "admin.user_courses",  # a POST; its form is on admin.user_roles
 }
 
 
@@ -91,12 +99,42 @@ def _attempt(ctx: dict[str, Any], submit: bool = False) -> Any:
     return attempt
 
 
+def _self_study_seminar(ctx: dict[str, Any]) -> str:
+    """The introductory seminar (it needs attendance) taken alone: the join-a-cohort form."""
+    from pathlib import Path
+
+    from lms.services.courses import publishing
+
+    intro = Path(__file__).resolve().parents[2] / "courses" / "intro-seminar"
+    course = publishing.publish_path(intro, allow_dirty=True).course_version.course
+    enrolments.enrol(ctx["user"], course)
+    return "/courses/intro-seminar"
+
+
+def _certified_dashboard(ctx: dict[str, Any]) -> str:
+    issue_demo_credential(ctx["tmp_path"], ctx["user"])
+    return "/my"
+
+
 def _trainer_page(ctx: dict[str, Any]) -> str:
     course = publish_demo_course(ctx["tmp_path"], enrolment="approval")
     enrolments.enrol(ctx["other"], course)
+    # A request without a cohort is listed for the trainers assigned to its course.
+    course_trainers.assign(course, ctx["user"], None)
     cohort_management.create_cohort(course, "Ховд 2027", ctx["user"])
     accommodations.set_accommodation(ctx["other"], 1.5, False, ctx["user"])
     return "/trainer/"
+
+
+def _trainer_roles_page(ctx: dict[str, Any]) -> str:
+    """A trainer's roles page, with the courses they follow outside cohorts."""
+    from lms.extensions import db
+
+    course = publish_demo_course(ctx["tmp_path"])
+    accounts.grant_role(ctx["other"], "trainer", None)
+    db.session.commit()
+    course_trainers.assign(course, ctx["other"], None)
+    return f"/admin/users/{ctx['other'].id}"
 
 
 def _trainee_page(ctx: dict[str, Any]) -> str:
@@ -225,6 +263,29 @@ def _registry_record(ctx: dict[str, Any]) -> str:
     return f"/registry/coaches/{ctx['other'].id}"
 
 
+def _large_export(ctx: dict[str, Any]) -> str:
+    from flask import current_app
+
+    issue_demo_credential(ctx["tmp_path"], ctx["other"])
+    current_app.config["LMS_XLSX_INLINE_MAX_ROWS"] = 0
+    return "/registry/export.xlsx"
+
+
+def _export_job(ctx: dict[str, Any]) -> str:
+    """A prepared export of the logged-in reviewer (the ready state, with its link)."""
+    from lms.domain.registry.export_rows import columns
+    from lms.domain.registry.filters import RegistryFilter
+    from lms.services.queue.delivery import run_outbox
+    from lms.services.registry import export_jobs
+
+    headers = {name: name for name in columns(False)}  # an empty export: no row labels needed
+    job_id = export_jobs.ask(
+        ctx["user"], RegistryFilter(), clock.today(), "mn", headers, {}, False, 0
+    )
+    run_outbox(job_id)
+    return f"/registry/exports/{job_id}"
+
+
 # endpoint: (role to log in as or None, setup returning the path)
 PAGES = {
     "main.index": (None, lambda ctx: "/"),
@@ -233,9 +294,17 @@ PAGES = {
     "auth.reset_request": (None, lambda ctx: "/account/reset"),
     "auth.reset_password": (None, lambda ctx: f"/account/reset/{ctx['token']}"),
     "auth.account": ("trainee", lambda ctx: "/account/"),
+    "auth.notification_choices": ("trainee", lambda ctx: "/account/notifications"),
     "learn.catalog": (None, lambda ctx: publish_demo_course(ctx["tmp_path"]) and "/courses"),
     "learn.course": ("trainee", lambda ctx: _enrolled(ctx) and "/courses/demo"),
     "learn.dashboard": ("trainee", lambda ctx: _enrolled(ctx) and "/my"),
+    # Not endpoints: more states of changed pages (before enrolment, self-study, certified).
+    "learn.course (before enrolment)": (
+        "trainee",
+        lambda ctx: publish_demo_course(ctx["tmp_path"]) and "/courses/demo",
+    ),
+    "learn.course (self-study, join a cohort)": ("trainee", _self_study_seminar),
+    "learn.dashboard (certified)": ("trainee", _certified_dashboard),
     "learn.lesson": ("trainee", lambda ctx: _enrolled(ctx) and "/learn/demo/lessons/02-stages"),
     "quiz.overview": ("trainee", lambda ctx: _attempt(ctx) and "/learn/demo/quizzes/final"),
     "quiz.question": ("trainee", lambda ctx: f"/attempts/{_attempt(ctx).id}/questions/1"),
@@ -250,6 +319,7 @@ PAGES = {
         None,
         lambda ctx: f"/verify/{issue_demo_credential(ctx['tmp_path'], ctx['other']).number}",
     ),
+    "certificates.verify_start": (None, lambda ctx: "/verify"),
     "trainer.trainee": ("trainer", _trainee_page),
     "trainer.attendance": ("trainer", _attendance_page),
     "trainer.new_cohort": ("trainer", lambda ctx: _own_cohort(ctx) and "/trainer/cohorts/new"),
@@ -270,8 +340,11 @@ PAGES = {
         lambda ctx: f"/admin/credentials/{issue_demo_credential(ctx['tmp_path']).number}",
     ),
     "admin.users": ("admin", lambda ctx: "/admin/users"),
-    "admin.user_roles": ("admin", lambda ctx: f"/admin/users/{ctx['other'].id}"),
+    "admin.user_roles": ("admin", _trainer_roles_page),
     "registry.snapshots": ("reviewer", lambda ctx: _two_snapshots(ctx) and "/registry/snapshots"),
+    "registry.export_job": ("reviewer", lambda ctx: _export_job(ctx)),
+    # Not an endpoint of its own: export.xlsx over LMS_XLSX_INLINE_MAX_ROWS offers a job.
+    "registry.export_xlsx (large)": ("reviewer", lambda ctx: _large_export(ctx)),
     "registry.snapshot_diff": ("reviewer", _snapshot_diff_page),
     "registry.index": (
         "reviewer",

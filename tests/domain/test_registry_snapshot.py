@@ -82,7 +82,18 @@ def test_sign_and_verify_round_trip():
     assert parsed.entries == original.entries
     assert parsed.taken_on == ON
     header = json.loads(_b64(token.split(".")[0]))
-    assert header == {"alg": "EdDSA", "cty": "json", "kid": kid, "typ": "registry-snapshot+jws"}
+    assert header == {"alg": "ES256", "cty": "json", "kid": kid, "typ": "registry-snapshot+jws"}
+
+
+def test_a_snapshot_signed_with_a_first_release_key_still_verifies():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    old = Ed25519PrivateKey.generate()
+    original = document(entry("JC-2026-00001-7"))
+    token = sign_snapshot(original, old, key_id(old))
+    assert json.loads(_b64(token.split(".")[0]))["alg"] == "EdDSA"
+    parsed, _ = verify_snapshot(token, jwks_document([new_signing_key(), old]))
+    assert parsed.entries == original.entries
 
 
 def _b64(segment: str) -> bytes:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from lms.models import AuditEvent, User
+from lms.services.accounts import self_service
 from lms.services.accounts import users as accounts
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -21,9 +22,12 @@ REGISTRATION = {
 }
 
 
-def test_registration_creates_a_trainee_and_logs_in(client, db):
+def test_registration_creates_a_trainee_and_mails_a_welcome(client, db, monkeypatch):
+    sent = []
+    monkeypatch.setattr(self_service, "send_mail", lambda *args: sent.append(args))
     response = client.post("/account/register", data=REGISTRATION)
     assert response.status_code == 302
+    assert response.headers["Location"] == "/account/login"
     user = db.session.query(User).one()
     assert user.email == "bolormaa@example.mn"
     assert user.role_names == {"trainee"}
@@ -31,6 +35,12 @@ def test_registration_creates_a_trainee_and_logs_in(client, db):
     # Private: stored encrypted, never in clear, found again through the blind index.
     assert "99112233" not in (user.national_id_encrypted or "")
     assert accounts.national_id(user) == "УБ99112233"
+    assert [to for to, *_ in sent] == ["bolormaa@example.mn"]
+    # Not logged in by registering (a taken address must get the very same answer)...
+    assert client.get("/account/").status_code == 302
+    # ...but the password chosen works at once.
+    login = {"email": "bolormaa@example.mn", "password": REGISTRATION["password"]}
+    assert client.post("/account/login", data=login).status_code == 302
     assert client.get("/account/").status_code == 200
 
 
@@ -47,11 +57,19 @@ def test_registration_rejects_a_malformed_national_id(client, db, national_id):
     assert 'aria-invalid="true"' in response.text
 
 
-def test_registration_refuses_a_taken_email(client, db):
-    make_user(email="bolormaa@example.mn")
+def test_registration_with_a_taken_email_creates_nothing_and_mails_the_owner(
+    client, db, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(self_service, "send_mail", lambda *args: sent.append(args))
+    owner = make_user(email="bolormaa@example.mn")
     response = client.post("/account/register", data=REGISTRATION)
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/login"
     assert db.session.query(User).count() == 1
+    assert db.session.get(User, owner.id).name == owner.name
+    assert [to for to, *_ in sent] == ["bolormaa@example.mn"]
+    assert "/account/reset" in sent[0][2]
 
 
 def test_login_and_logout(client, db):
@@ -142,11 +160,13 @@ def test_password_change_needs_the_current_password(client, login_as):
 
 def test_password_reset_by_emailed_token(client, db, monkeypatch):
     sent = []
-    monkeypatch.setattr("lms.auth.views.send_mail", lambda *args: sent.append(args))
+    monkeypatch.setattr(self_service, "send_mail", lambda *args: sent.append(args))
     make_user(email="coach@example.mn")
     client.post("/account/reset", data={"email": "coach@example.mn"})
-    client.post("/account/reset", data={"email": "nobody@example.mn"})  # same answer, no mail
-    assert len(sent) == 1
+    # Same answer; the unknown address is told it has no account, with no reset link.
+    client.post("/account/reset", data={"email": "nobody@example.mn"})
+    assert [to for to, *_ in sent] == ["coach@example.mn", "nobody@example.mn"]
+    assert "/account/reset/" not in sent[1][2]
     link = re.search(r"https?://\S+", sent[0][2]).group(0)
     path = link.split("lms.test", 1)[1]
     assert client.get(path).status_code == 200

@@ -134,13 +134,13 @@ def test_certificate_pdf_and_signed_credential_agree(app, db, ready, client):
     # An independent verifier: PyJWT and the published JWK Set only.
     header = jwt.get_unverified_header(token)
     key = jwt.PyJWKSet.from_dict(jwks)[header["kid"]]
-    vc = jwt.decode(token, key=key, algorithms=["EdDSA"], options={"verify_aud": False})
+    vc = jwt.decode(token, key=key, algorithms=["ES256"], options={"verify_aud": False})
     subject = vc["credentialSubject"]
     assert "Өлзийсайхан Үүрцайх" in json.dumps(subject, ensure_ascii=False)
     assert "УБ99112233" not in json.dumps(vc, ensure_ascii=False)
     tampered = token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]
     with pytest.raises(jwt.PyJWTError):
-        jwt.decode(tampered, key=key, algorithms=["EdDSA"], options={"verify_aud": False})
+        jwt.decode(tampered, key=key, algorithms=["ES256"], options={"verify_aud": False})
 
 
 def test_another_trainee_cannot_see_the_certificate(app, db, ready):
@@ -221,10 +221,12 @@ def test_key_rotation_keeps_old_credentials_verifiable(app, db, ready, client):
     assert len(jwks["keys"]) == 2
     header = jwt.get_unverified_header(token)
     key = jwt.PyJWKSet.from_dict(jwks)[header["kid"]]
-    jwt.decode(token, key=key, algorithms=["EdDSA"], options={"verify_aud": False})
+    jwt.decode(token, key=key, algorithms=["ES256"], options={"verify_aud": False})
     new_token = ready["client"].get(f"/certificates/{credential.number}/credential.jwt").text
     assert jwt.get_unverified_header(new_token)["kid"] != header["kid"]
-    key_files = [Path(app.instance_path) / "keys" / f"{k['kid']}.pem" for k in jwks["keys"]]
+    # A key's file is named by its thumbprint, the last part of its kid URL.
+    thumbprints = [k["kid"].rsplit("/", 1)[-1] for k in jwks["keys"]]
+    key_files = [Path(app.instance_path) / "keys" / f"{kid}.pem" for kid in thumbprints]
     assert all(oct(f.stat().st_mode)[-3:] == "600" for f in key_files)
     assert all("PRIVATE" not in json.dumps(k) and "d" not in k for k in jwks["keys"])
 

@@ -23,9 +23,11 @@ from lms.domain.courses.push import (
     redact,
     sign,
 )
-from lms.models import AuditEvent, CourseVersion, HookDelivery
+from lms.models import AuditEvent, CourseVersion, HookDelivery, OutboxMessage
 from lms.models.types import utcnow
 from lms.services.cohorts import management as cohort_management
+from lms.services.courses import push as push_publishing
+from tests.background import run_jobs
 from tests.domain.course_builder import valid_files, write_course
 from tests.factories import make_user
 
@@ -95,6 +97,25 @@ def push_of(commit, ref="refs/heads/main"):
     return {"ref": ref, "after": commit, "pusher": {"name": "trainer", "email": "t@example.mn"}}
 
 
+def record(db, key):
+    """The delivery record's state and stored answer."""
+    db.session.expire_all()
+    row = db.session.execute(
+        select(HookDelivery).where(HookDelivery.delivery_id == key)
+    ).scalar_one()
+    return row.status, json.loads(row.response)
+
+
+def delivered(client, db, payload, **options):
+    """Post a push, check it is answered 202 `queued`, run the queued jobs as a worker would,
+    and return the delivery record's outcome."""
+    response = post(client, payload, **options)
+    assert response.status_code == 202, response.text
+    assert response.json["status"] == "queued"
+    run_jobs()
+    return record(db, response.json["delivery"])
+
+
 def versions(db):
     rows = db.session.execute(select(CourseVersion).order_by(CourseVersion.id)).scalars()
     return [(v.version, v.commit) for v in rows]
@@ -153,52 +174,82 @@ def test_ping_gets_pong(client, hook):
 
 def test_signed_pushes_publish_each_new_version(client, db, hook, repo):
     first = repo.commit("first version")
-    response = post(client, push_of(first), delivery="d-1")
-    assert response.status_code == 200, response.text
-    assert response.json["status"] == "published"
-    [course] = response.json["courses"]
+    status, answer = delivered(client, db, push_of(first), delivery="d-1")
+    assert status == "published", answer
+    [course] = answer["courses"]
     assert (course["slug"], course["version"], course["status"]) == ("demo", "1.0.0", "published")
     assert versions(db) == [("1.0.0", first)]
 
     repo.change("course.yml", "version: 1.0.0", "version: 1.1.0")
     repo.change("CHANGELOG.md", "# 1.0.0", "# 1.1.0\n\nA new version.\n\n# 1.0.0")
     second = repo.commit("version 1.1.0")
-    response = post(client, push_of(second), delivery="d-2")
-    assert response.status_code == 200, response.text
-    assert response.json["courses"][0]["version"] == "1.1.0"
+    status, answer = delivered(client, db, push_of(second), delivery="d-2")
+    assert status == "published", answer
+    assert answer["courses"][0]["version"] == "1.1.0"
     assert versions(db) == [("1.0.0", first), ("1.1.0", second)]
     assert audit_actions(db).count("hooks.push") == 2
     assert audit_actions(db).count("course.publish") == 2
 
 
+def test_the_hook_answers_202_before_the_job_runs(client, db, hook, repo):
+    commit = repo.commit()
+    response = post(client, push_of(commit), delivery="d-1")
+    assert response.status_code == 202
+    assert response.json == {
+        "delivery": "d-1",
+        "ref": "refs/heads/main",
+        "commit": commit,
+        "status": "queued",
+    }
+    assert versions(db) == []  # nothing was published inside the request
+    assert record(db, "d-1") == ("queued", response.json)
+    [job] = db.session.execute(select(OutboxMessage)).scalars()
+    assert job.kind == "publish_push"
+    assert str(repo.root) not in json.dumps(job.payload)  # the URL stays in the configuration
+    assert run_jobs() >= 1
+    assert record(db, "d-1")[0] == "published"
+    assert versions(db) == [("1.0.0", commit)]
+
+
 def test_a_repeated_delivery_changes_nothing_and_answers_the_same(client, db, hook, repo):
     payload = push_of(repo.commit())
     first = post(client, payload, delivery="same-id")
+    waiting = post(client, payload, delivery="same-id")  # before the job ran
+    assert waiting.status_code == first.status_code == 202
+    assert waiting.data == first.data
+    assert waiting.headers["X-LMS-Repeated-Delivery"] == "1"
+    assert run_jobs() == 1  # one job for the delivery, however often it arrives
     events = len(audit_actions(db))
+    stored = record(db, "same-id")[1]
     again = post(client, payload, delivery="same-id")
-    assert again.status_code == first.status_code == 200
-    assert again.data == first.data
+    assert again.status_code == 200
+    assert again.json == stored
     assert again.headers["X-LMS-Repeated-Delivery"] == "1"
+    assert run_jobs() == 0
     assert len(audit_actions(db)) == events
     assert db.session.execute(select(func.count(HookDelivery.id))).scalar_one() == 1
     # A new delivery of the same commit is answered by the publisher: the content is known.
-    other = post(client, payload, delivery="other-id")
-    assert other.json["courses"][0]["status"] == "unchanged"
+    status, other = delivered(client, db, payload, delivery="other-id")
+    assert status == "unchanged"
+    assert other["courses"][0]["status"] == "unchanged"
     assert len(versions(db)) == 1
 
 
 def test_without_a_delivery_id_the_commit_and_ref_identify_the_delivery(client, db, hook, repo):
     payload = push_of(repo.commit())
-    assert post(client, payload, delivery=None).json["status"] == "published"
-    assert post(client, payload, delivery=None).headers["X-LMS-Repeated-Delivery"] == "1"
+    key = f"refs/heads/main@{payload['after']}"
+    assert delivered(client, db, payload, delivery=None)[0] == "published"
+    again = post(client, payload, delivery=None)
+    assert again.headers["X-LMS-Repeated-Delivery"] == "1"
+    assert again.json["status"] == "published"
     row = db.session.execute(select(HookDelivery)).scalar_one()
-    assert row.delivery_id == f"refs/heads/main@{payload['after']}"
+    assert row.delivery_id == key
 
 
 def test_a_broken_course_is_refused_with_its_problems_and_trainers_are_told(
     client, db, hook, repo, caplog
 ):
-    post(client, push_of(repo.commit()), delivery="d-1")
+    delivered(client, db, push_of(repo.commit()), delivery="d-1")
     trainer = make_user(roles=("trainer",), email="teacher@example.mn")
     course = db.session.execute(select(CourseVersion)).scalar_one().course
     cohort_management.create_cohort(course, "Ховд 2027", trainer)
@@ -208,10 +259,11 @@ def test_a_broken_course_is_refused_with_its_problems_and_trainers_are_told(
     repo.change("quizzes/check-1.yml", "    answer: true\n", "")
     broken = repo.commit("broken quiz")
     with caplog.at_level(logging.WARNING):
-        response = post(client, push_of(broken), delivery="d-2")
-    assert response.status_code == 422
-    assert response.json["status"] == "refused"
-    [course_result] = response.json["courses"]
+        # The publish job, then the trainers' mails, leave through the job queue.
+        status, answer = delivered(client, db, push_of(broken), delivery="d-2")
+    assert status == "refused"
+    assert answer["status"] == "refused"
+    [course_result] = answer["courses"]
     assert course_result["status"] == "refused"
     assert course_result["problems"]
     assert all(
@@ -224,6 +276,10 @@ def test_a_broken_course_is_refused_with_its_problems_and_trainers_are_told(
     assert "teacher@example.mn" in mails
     assert "courses/demo/quizzes/check-1.yml:" in mails
     assert "unrelated@example.mn" not in mails
+    # A redelivery of the refused push answers the stored refusal.
+    again = post(client, push_of(broken), delivery="d-2")
+    assert again.status_code == 422
+    assert again.json == answer
 
 
 def test_pushes_to_another_branch_are_ignored(client, db, hook, repo):
@@ -245,36 +301,57 @@ def test_other_events_and_non_json_bodies(client, db, hook, repo):
 
 def test_a_delivery_being_processed_is_not_processed_twice(client, db, hook, repo):
     commit = repo.commit()
-    db.session.add(HookDelivery(delivery_id="busy", status="processing", commit=commit))
+    assert post(client, push_of(commit), delivery="busy").status_code == 202
+    row = db.session.execute(select(HookDelivery)).scalar_one()
+    payload = {"delivery": row.id, "pusher": "trainer", "pusher_email": "t@example.mn"}
+    row.status = "processing"  # another worker holds it
     db.session.commit()
-    response = post(client, push_of(commit), delivery="busy")
-    assert response.status_code == 409
+    assert push_publishing.run_delivery(payload) == "skipped"
+    repeat = post(client, push_of(commit), delivery="busy")
+    assert repeat.status_code == 202
+    assert repeat.headers["X-LMS-Repeated-Delivery"] == "1"
     assert versions(db) == []
-    # A worker that died mid-way leaves a stale row: a later redelivery takes it over.
+    # A worker that died mid-way leaves a stale row: the job handed out again takes it over.
     row = db.session.execute(select(HookDelivery)).scalar_one()
     row.received_at = utcnow() - timedelta(hours=1)
     db.session.commit()
-    assert post(client, push_of(commit), delivery="busy").json["status"] == "published"
+    assert push_publishing.run_delivery(payload) == "published"
+    assert push_publishing.run_delivery(payload) == "skipped"
+    assert len(versions(db)) == 1
 
 
 def test_a_failed_fetch_is_retried_on_redelivery(client, db, hook, repo, tmp_path):
     hook.config["LMS_COURSE_REPO_URL"] = str(tmp_path / "no-such-repo")
     payload = push_of(repo.commit())
-    response = post(client, payload, delivery="d-1")
-    assert response.status_code == 502
-    assert response.json["status"] == "error"
+    status, answer = delivered(client, db, payload, delivery="d-1")
+    assert status == "error"
+    assert answer["status"] == "error"
+    assert "git failed" in answer["error"]
     hook.config["LMS_COURSE_REPO_URL"] = str(repo.root)
-    retried = post(client, payload, delivery="d-1")
-    assert retried.status_code == 200
-    assert retried.json["status"] == "published"
+    status, answer = delivered(client, db, payload, delivery="d-1")
+    assert status == "published"
 
 
 def test_credentials_in_the_url_never_reach_the_answer(client, db, hook, repo):
     hook.config["LMS_COURSE_REPO_URL"] = "https://user:s3cr3t-token@127.0.0.1:9/courses.git"
     hook.config["LMS_COURSE_REPO_TIMEOUT"] = 5
+    payload = push_of(repo.commit())
+    status, answer = delivered(client, db, payload, delivery="d-2")
+    assert status == "error"
+    assert "s3cr3t-token" not in json.dumps(answer)
+    again = post(client, payload, delivery="d-2")
+    assert "s3cr3t-token" not in again.text
+    assert again.status_code == 202  # an error is tried again when redelivered
+    for job in db.session.execute(select(OutboxMessage)).scalars():
+        assert "s3cr3t-token" not in json.dumps(job.payload)
+
+
+def test_missing_settings_are_answered_at_once(client, db, hook, repo):
+    hook.config["LMS_COURSE_REPO_URL"] = ""
     response = post(client, push_of(repo.commit()))
-    assert response.status_code == 502
-    assert "s3cr3t-token" not in response.text
+    assert response.status_code == 503
+    assert "LMS_COURSE_REPO_URL" in response.json["error"]
+    assert db.session.execute(select(func.count(HookDelivery.id))).scalar_one() == 0
 
 
 # --- the pure part ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lms.models import AuditEvent, Cohort, Enrolment, LessonContent, LessonProgress
+from lms.services.cohorts import course_trainers
 from lms.services.cohorts import management as cohort_management
 from lms.services.learning import enrolment as enrolments
 from tests.factories import make_user, publish_demo_course
@@ -72,7 +73,7 @@ def test_key_enrolment_needs_the_cohort_key(client, login_as, db, tmp_path):
 
 
 def test_approval_enrolment_waits_for_a_trainer(app, client, login_as, db, tmp_path):
-    publish_demo_course(tmp_path, enrolment="approval")
+    course = publish_demo_course(tmp_path, enrolment="approval")
     trainee = login_as("trainee")
     client.post("/courses/demo/enrol")
     enrolment = db.session.query(Enrolment).one()
@@ -82,6 +83,9 @@ def test_approval_enrolment_waits_for_a_trainer(app, client, login_as, db, tmp_p
     trainer = make_user(roles=("trainer",))
     with trainer_client.session_transaction() as session:
         session["_user_id"] = trainer.get_id()
+    # A request without a cohort waits for the trainers assigned to the course.
+    assert trainee.name not in trainer_client.get("/trainer/").text
+    course_trainers.assign(course, trainer, None)
     assert trainee.name in trainer_client.get("/trainer/").text
     trainer_client.post(f"/trainer/requests/{enrolment.id}", data={"approve": "1", "message": "OK"})
     db.session.refresh(enrolment)
@@ -134,10 +138,13 @@ def test_a_trainee_cannot_enter_someone_elses_course(app, client, login_as, db, 
 
 
 def test_accommodation_is_audited(client, login_as, db, tmp_path):
-    login_as("trainer")
+    trainer = login_as("trainer")
     trainee = make_user(email="slow@example.mn")
-    # Trainers set accommodations only for trainees they follow (here: no cohort, so all do).
-    enrolments.enrol(trainee, publish_demo_course(tmp_path))
+    # Trainers set accommodations only for trainees they follow (here: no cohort, so the
+    # trainers assigned to the course).
+    course = publish_demo_course(tmp_path)
+    course_trainers.assign(course, trainer, None)
+    enrolments.enrol(trainee, course)
     client.post(
         "/trainer/accommodations", data={"email": "slow@example.mn", "time_multiplier": "1.5"}
     )

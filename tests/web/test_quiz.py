@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from lms.domain.quiz import drawn_from_json
 from lms.models import AttemptAnswer, AuditEvent, Enrolment, QuizAttempt
 from lms.models.types import utcnow
+from lms.quiz.display import tokens_for
 from lms.services.cohorts import accommodations
 from lms.services.learning import attempts as attempt_service
 from tests.factories import make_user, publish_demo_course
@@ -38,30 +39,35 @@ def _attempt(db):
 
 
 def _right_answers(attempt):
-    """Form data answering every drawn question correctly, page by page."""
+    """Form data answering every drawn question correctly, page by page (with its tokens)."""
     quiz = attempt_service.quiz_of(attempt, attempt.quiz_id)
     pages = {}
     for number, drawn in enumerate(drawn_from_json(attempt.drawn), 1):
         question = quiz.question(drawn.question_id)
+        token = tokens_for(attempt, question, drawn)
         name = f"q{number}"
         match question.type:
             case "single":
-                pages[number] = {name: next(o.id for o in question.options if o.correct)}
+                pages[number] = {
+                    name: token.choices[next(o.id for o in question.options if o.correct)]
+                }
             case "multiple":
-                pages[number] = {name: [o.id for o in question.options if o.correct]}
+                pages[number] = {name: [token.choices[o.id] for o in question.options if o.correct]}
             case "true_false":
-                pages[number] = {name: "true" if question.answer else "false"}
+                pages[number] = {name: token.choices["true" if question.answer else "false"]}
             case "text":
                 pages[number] = {name: question.accept["mn"][0].upper()}
             case "numeric":
                 pages[number] = {name: f"{question.answer:g}".replace(".", ",")}
             case "ordering":
                 pages[number] = {
-                    f"{name}-pos-{i}": item.id for i, item in enumerate(question.items, 1)
+                    f"{name}-pos-{i}": token.choices[item.id]
+                    for i, item in enumerate(question.items, 1)
                 }
             case "matching":
-                opaque = {pid: f"m{n}" for n, pid in enumerate(drawn.order, 1)}
-                pages[number] = {f"{name}-match-{p.id}": opaque[p.id] for p in question.pairs}
+                pages[number] = {
+                    f"{name}-{token.prompts[p.id]}": token.choices[p.id] for p in question.pairs
+                }
     return pages
 
 
@@ -276,8 +282,11 @@ def test_regrade_after_a_patch_release_fixes_the_answer_key(app, client, enrolle
     attempt = _attempt(db)
     drawn = drawn_from_json(attempt.drawn)
     number = next(n for n, d in enumerate(drawn, 1) if d.question_id == "model-2")
+    quiz = attempt_service.quiz_of(attempt, attempt.quiz_id)
+    tokens = tokens_for(attempt, quiz.question("model-2"), drawn[number - 1])
     client.post(
-        f"/attempts/{attempt.id}/questions/{number}", data={f"q{number}": "false", "seq": "0"}
+        f"/attempts/{attempt.id}/questions/{number}",
+        data={f"q{number}": tokens.choices["false"], "seq": "0"},
     )
     db.session.refresh(attempt)
     client.post(f"/attempts/{attempt.id}/submit", data={"seq": str(attempt.seq)})

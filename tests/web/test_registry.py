@@ -126,9 +126,8 @@ def test_pagination(client, db, reg, reviewer):
     from tests.web.registry_seed import issue
 
     course = reg.creds["A"].enrolment.course_version.course
-    holder = make_user(name="Ганболд Хуудас")
-    for day in range(1, 26):  # 25 more credentials of one holder: 31 in all
-        issue(course, holder, date(2027, 1, day), reg.trainer)
+    for day in range(1, 26):  # 25 more credentials (one per enrolment): 31 in all
+        issue(course, make_user(name="Ганболд Хуудас"), date(2027, 1, day), reg.trainer)
     first = listed(client, "per_page=25")
     second = listed(client, "per_page=25&page=2")
     assert (len(first), len(second)) == (25, 6)
@@ -391,9 +390,8 @@ def test_the_list_takes_the_same_few_queries_for_any_number_of_rows(client, db, 
 
     few = queries("/registry/?per_page=200")
     course = reg.creds["A"].enrolment.course_version.course
-    holder = make_user(name="Олон Гэрчилгээт")
-    for day in range(1, 21):
-        issue(course, holder, date(2027, 2, day), reg.trainer)
+    for day in range(1, 21):  # 20 more rows, each its own holder and enrolment
+        issue(course, make_user(name="Олон Гэрчилгээт"), date(2027, 2, day), reg.trainer)
     assert len(listed(client, "per_page=200")) == 26
     # The signed-in user and roles, the count, the page, the course names: never one per row.
     assert queries("/registry/?per_page=200") == few <= 8

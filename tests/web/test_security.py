@@ -92,4 +92,10 @@ def test_server_error_page(make_app):
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "rate_limit_store": "ok",
+        "queue": "ok",
+        "details": {"queue": {"waiting": 0, "oldest_waiting_seconds": 0, "failed": 0}},
+    }

@@ -5,7 +5,8 @@ or a list of `Problem` s. The format is described in ``docs/course-format.md``.
 """
 
 from lms.domain.courses.git_source import GitTreeSource
-from lms.domain.courses.loader import MAX_FILE_BYTES, LoadResult, check_paths, load_course
+from lms.domain.courses.limits import MAX_FILE_BYTES
+from lms.domain.courses.loader import LoadResult, check_paths, load_course
 from lms.domain.courses.model import (
     Certification,
     CertificationRequirements,

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from lms.domain.courses.limits import RENDER_BUDGET_SECONDS, render_budget
+from lms.domain.courses.media import external_media, refused_media
 from lms.domain.courses.problems import ProblemLog
-from lms.domain.render import classify_url, render_inline, render_markdown
+from lms.domain.render import RenderTooSlow, classify_url, render_inline, render_markdown
 
 MAX_SENTENCE_WORDS = 35
 LIST_ITEM_MARGIN = 2  # list items may differ by this much between languages without a warning
@@ -37,6 +39,8 @@ class Scan:
     images: list[tuple[str | None, str]] = field(default_factory=list)  # (src, alt)
     videos: list[Video] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    # Media the sanitiser removes, found in the source: (text to find its line by, message).
+    refused_media: list[tuple[str, str]] = field(default_factory=list)
 
     def structure(self) -> dict[str, int]:
         """Counts compared between language versions."""
@@ -115,6 +119,8 @@ class ReferenceChecker:
         """Check links, images and videos of one rendered document."""
         for href in scan.links:
             self._file(href, "link")
+        for line, element in scan.refused_media:
+            self.log.error(self.line_of(line), element)
         for src, alt in scan.images:
             if src is None:
                 self.log.error(
@@ -148,6 +154,12 @@ class ReferenceChecker:
 
     def _file(self, url: str, what: str) -> None:
         kind, cleaned = classify_url(url)
+        if kind == "external" and what != "link":
+            line = self.line_of(url)
+            if line == self.line_of("") and url.startswith("https://"):
+                line = self.line_of(url.removeprefix("https:"))  # written as //host/...
+            self.log.error(line, external_media(what, url))
+            return
         if kind != "relative" or not cleaned.split("#", 1)[0].split("?", 1)[0]:
             return
         if cleaned.startswith("/"):  # site paths change between deployments; courses must not
@@ -263,15 +275,25 @@ def render_scan_keep(
         originals[resolved] = url
         return resolved
 
+    render = render_inline if inline else render_markdown
+    budget = render_budget()
     try:
-        if inline:
-            html = render_inline(text, resolve_link=recording)
-        else:
-            html = render_markdown(text, resolve_link=recording)
+        if budget <= 0:  # the course's budget is spent: render no more
+            raise RenderTooSlow
+        html = render(text, resolve_link=recording, budget=budget)
+    except RenderTooSlow:
+        whole = " (the rest of the course's budget)" if budget < RENDER_BUDGET_SECONDS else ""
+        log.error(
+            line,
+            f"rendering this text took longer than {budget:g} s{whole}: "
+            "split it or simplify its structure",
+        )
+        return None
     except Exception as error:  # noqa: BLE001 - a renderer failure is the author's to see
         log.error(line, f"the Markdown cannot be rendered ({type(error).__name__})")
         return None
     scan = scan_html(html)
+    scan.refused_media = refused_media(text)
     if originals:
         _restore_references(scan, originals)
     return scan, html

@@ -13,6 +13,7 @@ from lms.domain.courses.content import (
     long_sentences,
     render_scan_keep,
 )
+from lms.domain.courses.limits import markdown_limits
 from lms.domain.courses.model import LessonText
 from lms.domain.courses.problems import Problem, ProblemLog
 from lms.domain.courses.values import Reader
@@ -65,6 +66,11 @@ def read_lesson(
         log.error(1, "a lesson starts with front matter: a line '---', the keys, a line '---'")
         return None
     front, body, body_line = parts
+    over_limits = markdown_limits(body, body_line)
+    for line, message in over_limits:
+        log.error(line, message)
+    if over_limits:  # never render what is too big or too deep (see `limits`)
+        return None
     front_log = ProblemLog(problems, display_path, line_offset=1)
     reader = Reader(front_log)
     node = parse_yaml(front, front_log)

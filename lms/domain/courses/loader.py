@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lms.domain.courses.course_file import CourseFile, read_course_file
 from lms.domain.courses.lesson_file import LessonRead, read_lesson
+from lms.domain.courses.limits import MAX_FILE_BYTES, course_render_budget
 from lms.domain.courses.model import (
     Certification,
     CertificationRequirements,
@@ -29,8 +30,6 @@ from lms.domain.courses.yaml_reader import SUPPORTED_LANGUAGES, parse_yaml
 
 LinkResolverFactory = Callable[[str], Callable[[str], str | None]]
 """Given a document's course-relative path, the resolver for the relative links inside it."""
-
-MAX_FILE_BYTES = 1024 * 1024  # course.yml, lessons and quizzes; assets are not read
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,8 @@ def load_course(source: CourseSource, links: LinkResolverFactory | None = None) 
     problems: list[Problem] = []
     course: Course | None = None
     try:
-        course = _CourseLoader(source, problems, links).load()
+        with course_render_budget():  # no course, however built, renders for long
+            course = _CourseLoader(source, problems, links).load()
     except Exception as error:  # noqa: BLE001 - the contract is "problems, never exceptions"
         problems.append(
             Problem(

@@ -7,6 +7,12 @@ from collections.abc import Callable
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lms.domain.courses.content import ReferenceChecker, render_and_scan
+from lms.domain.courses.limits import (
+    MAX_CHOICES,
+    MAX_QUESTIONS,
+    MAX_QUIZ_TEXT_CHARS,
+    markdown_limits,
+)
 from lms.domain.courses.questions import (
     FEEDBACK_POLICIES,
     QUESTION_TYPES,
@@ -75,7 +81,15 @@ class QuizReader:
         settings = self.settings(top.get("settings"))
         questions: list[Question] = []
         first_line: dict[str, int] = {}
-        for item in r.sequence(top.get("questions"), min_items=1):
+        entries = r.sequence(top.get("questions"), min_items=1)
+        if len(entries) > MAX_QUESTIONS:
+            r.error(
+                entries[MAX_QUESTIONS].line,
+                "questions",
+                f"{len(entries)} questions; a quiz may have at most {MAX_QUESTIONS}: split it",
+            )
+            return None
+        for item in entries:
             question = self.question(item)
             if question is None:
                 continue
@@ -260,6 +274,13 @@ class QuizReader:
     def _unique_items(self, entry: Entry | None, what: str) -> list[Entry]:
         """List items (at least two), reporting duplicate ``id`` values."""
         items = self.reader.sequence(entry, min_items=2)
+        if len(items) > MAX_CHOICES:
+            self.reader.error(
+                items[MAX_CHOICES].line,
+                items[MAX_CHOICES].where,
+                f"{len(items)} {what}s; a question may have at most {MAX_CHOICES}",
+            )
+            return items[:MAX_CHOICES]
         seen: dict[str, int] = {}
         for item in items:
             if not isinstance(item.node, MappingNode):
@@ -298,8 +319,20 @@ class QuizReader:
         return answers
 
     def check_texts(self) -> None:
-        """Render every text (inline) and check its links and images."""
+        """Render every text (inline) and check its links and images, within the limits."""
         for language, text, line in self.texts:
+            if len(text) > MAX_QUIZ_TEXT_CHARS:
+                self.reader.log.error(
+                    line,
+                    f"a text of {len(text)} characters; quiz texts may have at most "
+                    f"{MAX_QUIZ_TEXT_CHARS}",
+                )
+                continue
+            over_limits = markdown_limits(text, line)
+            for _, message in over_limits:
+                self.reader.log.error(line, message)
+            if over_limits:
+                continue
             scan = render_and_scan(text, self.reader.log, line, inline=True)
             if scan is not None:
                 checker = ReferenceChecker(

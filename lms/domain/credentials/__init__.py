@@ -34,7 +34,12 @@ from lms.domain.credentials.lifecycle import (
     qualifies_for_subsidy,
     transition,
 )
-from lms.domain.credentials.numbers import credential_number, is_valid_number, normalise_number
+from lms.domain.credentials.numbers import (
+    credential_number,
+    is_valid_number,
+    normalise_number,
+    only_check_digit_wrong,
+)
 from lms.domain.credentials.open_badge import ACHIEVEMENT_TYPES, OB_CONTEXT, open_badge_credential
 from lms.domain.credentials.signing import (
     CredentialInvalid,
@@ -43,14 +48,19 @@ from lms.domain.credentials.signing import (
 )
 from lms.domain.credentials.snapshot import CredentialSnapshot
 from lms.domain.credentials.status_list import (
+    MESSAGE_SIZE,
     MIN_LENGTH,
+    STATUS_MESSAGES,
     STATUS_PURPOSES,
     VC_CONTEXT_V2,
     StatusBits,
     StatusPurpose,
     decode,
     encode,
+    message_list,
+    message_status_entry,
     pick_status_index,
+    read_value,
     status_list_credential,
 )
 from lms.domain.credentials.timestamps import CREDENTIAL_TIMEZONE
@@ -62,9 +72,11 @@ __all__ = [
     "ALLOWED",
     "CREDENTIAL_TIMEZONE",
     "EXPIRED",
+    "MESSAGE_SIZE",
     "MIN_LENGTH",
     "OB_CONTEXT",
     "REVOCATION_REASONS",
+    "STATUS_MESSAGES",
     "STATUS_PURPOSES",
     "SUPERSEDE_REASONS",
     "VC_CONTEXT_V2",
@@ -91,13 +103,17 @@ __all__ = [
     "jwks_document",
     "key_id",
     "load_private_key_pem",
+    "message_list",
+    "message_status_entry",
     "new_signing_key",
     "normalise_number",
+    "only_check_digit_wrong",
     "open_badge_credential",
     "pick_status_index",
     "private_key_pem",
     "public_jwk",
     "qualifies_for_subsidy",
+    "read_value",
     "sign_vc_jwt",
     "status_list_credential",
     "transition",

@@ -93,13 +93,8 @@ def credential_number(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}-{year_text}-{serial_text}-{check}"
 
 
-def normalise_number(text: str) -> str | None:
-    """The canonical form of a typed credential number, or None if it is not a valid number.
-
-    Valid means well formed *and* the check digit matches. The serial must be written as issued
-    (``00042``, not ``0042`` or ``000042``): a digit typed wrong then never changes the number of
-    digits the check covers, which keeps Luhn's guarantees.
-    """
+def _parts(text: str) -> tuple[str, str, str, str] | None:
+    """Prefix, year, serial and check digit of a typed number, forgiving as described above."""
     if len(text) > MAX_INPUT_CHARS:
         return None
     cleaned = unicodedata.normalize("NFKC", text).upper().translate(_LOOK_ALIKES)
@@ -111,7 +106,31 @@ def normalise_number(text: str) -> str | None:
     serial = int(serial_digits)
     if serial < 1 or year_text.startswith("0") or _serial_text(serial) != serial_digits:
         return None  # only the canonical spelling: the check digit covers exactly these digits
-    canonical = credential_number(prefix, int(year_text), serial)
+    return prefix, year_text, serial_digits, check
+
+
+def only_check_digit_wrong(text: str) -> bool:
+    """Whether ``text`` is shaped like a credential number but its check digit disagrees with
+    the rest: a digit was mistyped somewhere (which one, the check digit cannot tell)."""
+    parts = _parts(text)
+    if parts is None:
+        return False
+    prefix, year_text, serial_digits, check = parts
+    return _check_digit(prefix, year_text, serial_digits) != int(check)
+
+
+def normalise_number(text: str) -> str | None:
+    """The canonical form of a typed credential number, or None if it is not a valid number.
+
+    Valid means well formed *and* the check digit matches. The serial must be written as issued
+    (``00042``, not ``0042`` or ``000042``): a digit typed wrong then never changes the number of
+    digits the check covers, which keeps Luhn's guarantees.
+    """
+    parts = _parts(text)
+    if parts is None:
+        return None
+    prefix, year_text, serial_digits, check = parts
+    canonical = credential_number(prefix, int(year_text), int(serial_digits))
     return canonical if canonical.endswith(f"-{check}") else None
 
 

@@ -2,15 +2,18 @@
 
 Mapping from `CredentialSnapshot`:
 
-* ``credentialSubject``: the holder's name, both as ``name`` (what wallets display) and as an
+* ``credentialSubject``: ``id`` is the holder's stable, non-identifying ``urn:uuid:`` (the same
+  on every credential of one person; never the national ID or e-mail), and the JWT's ``sub``
+  repeats it; the holder's name, both as ``name`` (what wallets display) and as an
   ``IdentityObject`` of type ``name`` (the OB 3.0 way); the credential number as
-  ``licenseNumber``. There is no holder DID; the subject is identified by name and number.
+  ``licenseNumber``.
 * ``achievement``: the credential name, the course title, version and Git commit, the hours, and
   whether it qualifies for the subsidy. ``achievementType`` is ``CertificateOfCompletion`` for a
   seminar and ``Certification`` for job coach and trainer training.
 * ``validFrom``/``validUntil``: the issue day and last valid day in Mongolia (`timestamps`).
-* ``credentialStatus``: two ``BitstringStatusListEntry`` objects with the same index, one in
-  the revocation list and one in the suspension list.
+* ``credentialStatus``: one ``BitstringStatusListEntry`` in the message list
+  (``statusPurpose: "message"``, two bits: valid, suspended or revoked; see `status_list`).
+  The first release wrote two entries (revocation and suspension lists); those still verify.
 * ``url``: the public verification page (the QR code's target).
 
 Never included: national registration number, scores, contact details. Texts are bilingual
@@ -23,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lms.domain.credentials.snapshot import CredentialSnapshot
-from lms.domain.credentials.status_list import VC_CONTEXT_V2
+from lms.domain.credentials.status_list import VC_CONTEXT_V2, message_status_entry
 from lms.domain.credentials.timestamps import day_ends, day_starts, format_datetime
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -68,16 +71,6 @@ def _description(snapshot: CredentialSnapshot) -> str:
     return f"{mn}\n\n{en}"
 
 
-def _status_entry(list_url: str, purpose: str, index: int) -> dict[str, str]:
-    return {
-        "id": f"{list_url}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": purpose,
-        "statusListIndex": str(index),
-        "statusListCredential": list_url,
-    }
-
-
 def open_badge_credential(
     snapshot: CredentialSnapshot,
     *,
@@ -86,20 +79,18 @@ def open_badge_credential(
     credential_id: str,
     verify_url: str,
     status_list_url: str,
-    suspension_list_url: str,
     status_index: int,
+    subject_id: str,
     achievement_id: str | None = None,
 ) -> dict[str, Any]:
     """The unsigned ``OpenBadgeCredential`` for ``snapshot``; sign it with `sign_vc_jwt`.
 
-    ``status_list_url`` is the revocation list and ``suspension_list_url`` the suspension list;
-    both hold the credential at ``status_index``. ``achievement_id`` defaults to
-    ``{issuer_id}/achievements/{course_slug}/{course_version}``.
+    ``status_list_url`` is the message status list holding the credential at
+    ``status_index``; ``subject_id`` the holder's ``urn:uuid:``. ``achievement_id`` defaults
+    to ``{issuer_id}/achievements/{course_slug}/{course_version}``.
     """
-    if status_index < 0:
-        raise ValueError(f"a status index is >= 0, not {status_index}")
-    if status_list_url == suspension_list_url:
-        raise ValueError("revocation and suspension need separate status lists")
+    if not subject_id.startswith("urn:uuid:"):
+        raise ValueError(f"a holder id is a urn:uuid:, not {subject_id!r}")
     achievement: dict[str, Any] = {
         "id": achievement_id
         or f"{issuer_id.rstrip('/')}/achievements/{snapshot.course_slug}/{snapshot.course_version}",
@@ -132,6 +123,7 @@ def open_badge_credential(
         credential["validUntil"] = format_datetime(day_ends(snapshot.expires_on))
     credential["url"] = verify_url
     credential["credentialSubject"] = {
+        "id": subject_id,
         "type": ["AchievementSubject"],
         "name": snapshot.holder_name,
         "identifier": [
@@ -145,8 +137,5 @@ def open_badge_credential(
         "licenseNumber": snapshot.number,
         "achievement": achievement,
     }
-    credential["credentialStatus"] = [
-        _status_entry(status_list_url, "revocation", status_index),
-        _status_entry(suspension_list_url, "suspension", status_index),
-    ]
+    credential["credentialStatus"] = message_status_entry(status_list_url, status_index)
     return credential

@@ -1,11 +1,17 @@
-"""Signing and verifying Verifiable Credentials as JWTs (VC-JOSE-COSE 2.0 style, EdDSA).
+"""Signing and verifying Verifiable Credentials as JWTs (Open Badges 3.0 VC-JWT, ES256).
 
 Style: the **VC itself is the JWT payload** (W3C "Securing Verifiable Credentials using JOSE and
-COSE", 2025), not the older VC-JWT 1.1 form that wraps it in a ``vc`` claim. The protected header
-is ``{"alg": "EdDSA", "cty": "vc", "kid": <RFC 7638 thumbprint>, "typ": "vc+jwt"}``. Registered
-claims are added *consistently* with the VC, as that spec allows: ``iss`` = issuer id, ``jti`` =
-credential id, ``nbf``/``exp`` = ``validFrom``/``validUntil``, ``iat`` = signing time. Any JWT
-library can therefore check the signature and dates with nothing but the published JWK Set.
+COSE", 2025, and Open Badges 3.0's VC-JWT proof format). The protected header is exactly
+``{"alg": "ES256", "kid": <URL of the one JWK>, "typ": "JWT"}`` — what OB 3.0 verifiers
+expect: ``typ`` ``JWT``, a ``kid`` that can be dereferenced, and nothing else. Registered claims
+are added *consistently* with the VC: ``iss`` = issuer id, ``jti`` = credential id, ``sub`` =
+``credentialSubject.id``, ``nbf``/``exp`` = ``validFrom``/``validUntil``, ``iat`` = signing time.
+Any JWT library can therefore check the signature and dates with nothing but the published JWK
+Set.
+
+Tokens of the first release (``alg: EdDSA``, ``typ: vc+jwt``, ``cty: vc``, ``kid`` a bare
+thumbprint) still verify: the algorithm follows the key the ``kid`` names, and each key is used
+only with its own algorithm.
 
 `verify_vc_jwt` checks the signature only (plus that the claims agree with the VC); dates and
 status are judged by `lms.domain.credentials.verify.verify_credential`, which takes the time as
@@ -23,9 +29,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lms.domain.credentials.keys import (
+    EDDSA,
+    ES256,
+    SigningPrivateKey,
+    algorithm,
     b64url,
     find_public_key,
     jwks_document,
@@ -44,6 +53,7 @@ if TYPE_CHECKING:  # jwt.types.Options is newer than the oldest PyJWT we accept
 
 __all__ = [  # key handling and the badge builder live in their own modules; exported here too
     "ALGORITHM",
+    "ALGORITHMS",
     "CredentialInvalid",
     "issuer_id",
     "jwks_document",
@@ -54,12 +64,14 @@ __all__ = [  # key handling and the badge builder live in their own modules; exp
     "private_key_pem",
     "public_jwk",
     "sign_vc_jwt",
+    "subject_id",
     "verify_vc_jwt",
 ]
 
-ALGORITHM = "EdDSA"
-JWT_TYP = "vc+jwt"
-JWT_CTY = "vc"
+ALGORITHM = ES256  # what new credentials are signed with
+ALGORITHMS = (ES256, EDDSA)  # what verifies: EdDSA for credentials of the first release
+JWT_TYP = "JWT"
+ACCEPTED_TYPES = (None, "JWT", "vc+jwt")  # absent or JWT (OB 3.0); vc+jwt (first release)
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -101,19 +113,29 @@ def _registered_claims(vc: dict[str, Any], issued_at: datetime) -> dict[str, Any
         claims["nbf"] = epoch_seconds(parse_datetime(vc["validFrom"]))
     if "validUntil" in vc:
         claims["exp"] = epoch_seconds(parse_datetime(vc["validUntil"]))
+    if (subject := subject_id(vc)) is not None:
+        claims["sub"] = subject
     return claims
+
+
+def subject_id(vc: dict[str, Any]) -> str | None:
+    """``credentialSubject.id``, which the JWT's ``sub`` repeats."""
+    subject = vc.get("credentialSubject")
+    value = subject.get("id") if isinstance(subject, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def sign_vc_jwt(
     payload_vc: dict[str, Any],
-    key: Ed25519PrivateKey,
+    key: SigningPrivateKey,
     kid: str,
     *,
     issued_at: datetime | None = None,
 ) -> str:
-    """Sign ``payload_vc`` as a compact JWS (``typ: vc+jwt``) with ``key`` under ``kid``.
+    """Sign ``payload_vc`` as a compact JWS (``typ: JWT``) with ``key`` under ``kid``.
 
-    ``issued_at`` (default: now) becomes ``iat``; the VC's own fields are not changed.
+    The algorithm is the key's (ES256 for the keys made now). ``issued_at`` (default: now)
+    becomes ``iat``; the VC's own fields are not changed.
     """
     moment = issued_at or datetime.now(UTC)
     require_aware(moment, "issued_at")
@@ -121,8 +143,10 @@ def sign_vc_jwt(
     if clashes:
         raise ValueError(f"the VC already has JWT claims {sorted(clashes)}")
     payload = {**payload_vc, **_registered_claims(payload_vc, moment)}
-    headers = {"kid": kid, "typ": JWT_TYP, "cty": JWT_CTY}
-    return jwt.encode(payload, key, algorithm=ALGORITHM, headers=headers, json_encoder=_Utf8Json)
+    headers = {"kid": kid, "typ": JWT_TYP}
+    return jwt.encode(
+        payload, key, algorithm=algorithm(key), headers=headers, json_encoder=_Utf8Json
+    )
 
 
 def _decode_segment(segment: str) -> bytes:
@@ -159,7 +183,7 @@ def _check_claims(vc: dict[str, Any]) -> None:
     types = vc.get("type")
     if not isinstance(types, list) or "VerifiableCredential" not in types:
         raise CredentialInvalid("wrong_type", "type lacks VerifiableCredential")
-    pairs = (("iss", issuer_id(vc)), ("jti", vc.get("id")))
+    pairs = (("iss", issuer_id(vc)), ("jti", vc.get("id")), ("sub", subject_id(vc)))
     for claim, value in pairs:
         if claim in vc and vc[claim] != value:
             raise CredentialInvalid("claims_mismatch", f"{claim} disagrees with the credential")
@@ -180,16 +204,17 @@ def verify_vc_jwt(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
     Raises `CredentialInvalid`. Dates and status are not judged here (see `verify_credential`).
     """
     header = _header(token.strip())
-    if header.get("alg") != ALGORITHM:
-        raise CredentialInvalid("unsupported_algorithm", str(header.get("alg")))
-    if header.get("typ") != JWT_TYP:
+    alg = header.get("alg")
+    if alg not in ALGORITHMS:
+        raise CredentialInvalid("unsupported_algorithm", str(alg))
+    if header.get("typ") not in ACCEPTED_TYPES:
         raise CredentialInvalid("wrong_type", f"typ is {header.get('typ')!r}, not {JWT_TYP}")
     if "crit" in header:
         raise CredentialInvalid("malformed", "critical header parameters are not supported")
     kid = header.get("kid")
-    key = find_public_key(jwks, kid) if isinstance(kid, str) else None
+    key = find_public_key(jwks, kid, str(alg)) if isinstance(kid, str) else None
     if key is None:
-        raise CredentialInvalid("unknown_key", f"no published Ed25519 key has kid {kid!r}")
+        raise CredentialInvalid("unknown_key", f"no published {alg} key has kid {kid!r}")
     options: Options = {
         "verify_signature": True,
         "verify_exp": False,
@@ -201,7 +226,7 @@ def verify_vc_jwt(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
         "verify_jti": False,
     }
     try:
-        vc = jwt.decode(token.strip(), key, algorithms=[ALGORITHM], options=options)
+        vc = jwt.decode(token.strip(), key, algorithms=[str(alg)], options=options)
     except jwt.InvalidSignatureError as error:
         raise CredentialInvalid("bad_signature", "the signature does not match") from error
     except jwt.PyJWTError as error:

@@ -1,8 +1,13 @@
 """W3C Bitstring Status List v1.0: which credentials are revoked, and which suspended.
 
-Each credential has one ``status_index``, used in two lists published at two URLs: the
-revocation list and the suspension list (one bit per credential in each; the spec's Example 1
-does the same). A bit set to 1 means revoked (or suspended).
+Each credential has one ``status_index``. Credentials issued now point at one list, the
+**message** list (``statusPurpose: "message"``, ``statusSize: 2``): two bits per credential
+whose value is explained by ``statusMessage`` — ``0x0`` valid, ``0x1`` suspended, ``0x2``
+revoked (``0x3`` is never set). One ``credentialStatus`` entry, as the Open Badges 3.0 schema
+requires, still tells a verifier both revocation and suspension.
+
+Credentials issued by the first release point at two one-bit lists with the same index, the
+revocation list and the suspension list; those stay published so that they keep verifying.
 
 Encoding, as the Recommendation says: the bitstring is at least 16 KiB (131,072 entries, so that
 a list says little about any one holder); index 0 is the left-most (most significant) bit of the
@@ -24,9 +29,18 @@ from typing import Any, Literal
 
 from lms.domain.credentials.timestamps import format_datetime
 
-StatusPurpose = Literal["revocation", "suspension"]
-STATUS_PURPOSES: tuple[StatusPurpose, ...] = ("revocation", "suspension")
-MIN_LENGTH = 131_072  # bits: the spec's 16 KiB minimum
+StatusPurpose = Literal["revocation", "suspension", "message"]
+STATUS_PURPOSES: tuple[StatusPurpose, ...] = ("revocation", "suspension", "message")
+MIN_LENGTH = 131_072  # entries: the spec's minimum (16 KiB of one-bit entries)
+MESSAGE_SIZE = 2  # bits per entry of the message list
+# statusMessage: one message for every value the entry's bits can hold (the spec requires it).
+STATUS_MESSAGES: tuple[dict[str, str], ...] = (
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "suspended"},
+    {"status": "0x2", "message": "revoked"},
+    {"status": "0x3", "message": "unused"},
+)
+MESSAGE_VALUES = {"valid": 0, "suspended": 1, "revoked": 2}
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # refuse larger lists (a gzip bomb, not a status list)
 VC_CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -103,6 +117,32 @@ class StatusBits:
         return f"StatusBits(length={self.length}, set={len(self.set_indexes())})"
 
 
+def read_value(bits: StatusBits, index: int, size: int = 1) -> int:
+    """The ``size``-bit status of entry ``index``: bits ``index*size`` onwards, most
+    significant first (the spec's validation algorithm)."""
+    value = 0
+    for offset in range(size):
+        value = (value << 1) | bits.get(index * size + offset)
+    return value
+
+
+def write_value(bits: StatusBits, index: int, value: int, size: int = 1) -> None:
+    """Store ``value`` (``0 <= value < 2**size``) as the status of entry ``index``."""
+    if not 0 <= value < 1 << size:
+        raise ValueError(f"a {size}-bit status is 0..{(1 << size) - 1}, not {value}")
+    for offset in range(size):
+        bits.set(index * size + offset, bool(value >> (size - 1 - offset) & 1))
+
+
+def message_list(statuses: Iterable[tuple[int, str]], entries: int = MIN_LENGTH) -> StatusBits:
+    """The message list's bits for ``(index, status)`` pairs (``valid``, ``suspended`` or
+    ``revoked``); every other entry reads ``0x0``."""
+    bits = StatusBits(entries * MESSAGE_SIZE)
+    for index, status in statuses:
+        write_value(bits, index, MESSAGE_VALUES[status], MESSAGE_SIZE)
+    return bits
+
+
 def encode(bits: StatusBits) -> str:
     """The ``encodedList`` value: ``"u"`` + unpadded base64url of the gzipped bitstring.
 
@@ -149,8 +189,11 @@ def status_list_credential(
     """
     if purpose not in STATUS_PURPOSES:
         raise ValueError(f"status purpose must be one of {STATUS_PURPOSES}, not {purpose!r}")
-    if bits.length < MIN_LENGTH:
-        raise ValueError(f"a status list has at least {MIN_LENGTH} entries, not {bits.length}")
+    size = MESSAGE_SIZE if purpose == "message" else 1
+    if bits.length // size < MIN_LENGTH:
+        raise ValueError(
+            f"a status list has at least {MIN_LENGTH} entries, not {bits.length // size}"
+        )
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT_V2],
         "id": list_url,
@@ -160,13 +203,32 @@ def status_list_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = format_datetime(valid_until)
-    credential["credentialSubject"] = {
+    subject: dict[str, Any] = {
         "id": f"{list_url}#list",
         "type": "BitstringStatusList",
         "statusPurpose": purpose,
         "encodedList": encode(bits),
     }
+    if purpose == "message":  # drafts read these from the list, the Recommendation from entries
+        subject["statusSize"] = MESSAGE_SIZE
+        subject["statusMessage"] = [dict(message) for message in STATUS_MESSAGES]
+    credential["credentialSubject"] = subject
     return credential
+
+
+def message_status_entry(list_url: str, index: int) -> dict[str, Any]:
+    """The one ``credentialStatus`` entry of a credential at ``index`` of the message list."""
+    if index < 0:
+        raise ValueError(f"a status index is >= 0, not {index}")
+    return {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+        "statusSize": MESSAGE_SIZE,
+        "statusMessage": [dict(message) for message in STATUS_MESSAGES],
+    }
 
 
 def pick_status_index(taken: Collection[int], length: int = MIN_LENGTH) -> int:

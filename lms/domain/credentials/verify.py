@@ -1,4 +1,4 @@
-"""Verifying a credential offline: signature, validity dates, and revocation and suspension.
+"""Verifying a credential offline: issuer, signature, validity dates, revocation and suspension.
 
 Used by ``lms credentials verify FILE`` and by the tests. Everything comes in as arguments: the
 token, the published JWK Set, the signed status lists (already fetched, by URL) and the time, so
@@ -8,11 +8,17 @@ A status list is trusted only if it is signed by a key of the same JWK Set, is t
 credential points at (its ``id`` equals the URL), has the right purpose, is valid at ``now``
 and has at least the spec's 131,072 entries. A status that cannot be checked makes the
 credential invalid (reason ``status_unavailable`` or ``status_invalid``): failing closed.
+Both status designs are read: the one ``message`` entry of today's credentials (two bits whose
+``statusMessage`` says valid, suspended or revoked) and the two one-bit entries (revocation,
+suspension) of the first release's.
+
+Given ``expected_issuer``, a token naming another issuer is refused (``foreign_issuer``) before
+anything else: nothing named inside a token is ever fetched.
 
 Reasons, in priority order when several apply: ``revoked``, ``suspended``, ``expired``,
-``not_yet_valid``, ``status_unavailable``, ``status_invalid``; before those, any reason of
-`CredentialInvalid` (``bad_signature``, ``unknown_key``, ...). A valid credential has reason
-``valid``.
+``not_yet_valid``, ``status_unavailable``, ``status_invalid``; before those ``foreign_issuer``
+and any reason of `CredentialInvalid` (``bad_signature``, ``unknown_key``, ...). A valid
+credential has reason ``valid``.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lms.domain.credentials.signing import CredentialInvalid, verify_vc_jwt
-from lms.domain.credentials.status_list import MIN_LENGTH, StatusBits, decode
+import jwt
+
+from lms.domain.credentials.signing import CredentialInvalid, issuer_id, verify_vc_jwt
+from lms.domain.credentials.status_list import MIN_LENGTH, StatusBits, decode, read_value
 from lms.domain.credentials.timestamps import parse_datetime, require_aware
 
 
@@ -36,6 +44,7 @@ class VerificationResult:
     vc: dict[str, Any] | None  # the signed credential, when the signature is good
     revoked: bool = False
     suspended: bool = False
+    issuer: str | None = None  # the issuer a refused foreign token names
 
 
 class _StatusProblem(Exception):
@@ -66,7 +75,12 @@ def _entries(vc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _status_bits(
-    url: str, purpose: str, tokens: Mapping[str, str], jwks: dict[str, Any], now: datetime
+    url: str,
+    purpose: str,
+    size: int,
+    tokens: Mapping[str, str],
+    jwks: dict[str, Any],
+    now: datetime,
 ) -> StatusBits:
     token = tokens.get(url)
     if token is None:
@@ -93,14 +107,39 @@ def _status_bits(
         bits = decode(encoded) if isinstance(encoded, str) else None
     except ValueError as error:
         raise _StatusProblem("status_invalid") from error
-    if bits is None or bits.length < MIN_LENGTH:
+    if bits is None or bits.length // size < MIN_LENGTH:
         raise _StatusProblem("status_invalid")
     return bits
 
 
-def _entry_bit(
+def _entry_size(entry: Mapping[str, Any]) -> int:
+    size = entry.get("statusSize", 1)
+    if isinstance(size, str) and size.isascii() and size.isdigit():
+        size = int(size)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 8:
+        raise _StatusProblem("status_invalid")
+    return size
+
+
+def _message_flags(entry: Mapping[str, Any], value: int) -> dict[str, bool]:
+    """What a ``message`` entry's value means, by its (signed) ``statusMessage``."""
+    messages = entry.get("statusMessage")
+    if not isinstance(messages, list):
+        raise _StatusProblem("status_invalid")
+    said = [
+        m.get("message")
+        for m in messages
+        if isinstance(m, Mapping) and isinstance(m.get("status"), str)
+        and m["status"].lower() in (f"0x{value:x}", f"0x{value:02x}")
+    ]  # fmt: skip
+    if len(said) != 1 or said[0] not in ("valid", "suspended", "revoked"):
+        raise _StatusProblem("status_invalid")
+    return {"revocation": said[0] == "revoked", "suspension": said[0] == "suspended"}
+
+
+def _entry_flags(
     entry: Mapping[str, Any], tokens: Mapping[str, str], jwks: dict[str, Any], now: datetime
-) -> tuple[str, bool]:
+) -> dict[str, bool]:
     url, purpose, index = (
         entry.get("statusListCredential"),
         entry.get("statusPurpose"),
@@ -110,16 +149,22 @@ def _entry_bit(
         raise _StatusProblem("status_invalid")
     if not index.isascii() or not index.isdigit():
         raise _StatusProblem("status_invalid")
-    bits = _status_bits(url, purpose, tokens, jwks, now)
-    if int(index) >= bits.length:
+    size = _entry_size(entry)
+    if (purpose == "message") != (size > 1):
         raise _StatusProblem("status_invalid")
-    return purpose, bits.get(int(index))
+    bits = _status_bits(url, purpose, size, tokens, jwks, now)
+    if (int(index) + 1) * size > bits.length:
+        raise _StatusProblem("status_invalid")
+    value = read_value(bits, int(index), size)
+    if purpose == "message":
+        return _message_flags(entry, value)
+    return {purpose: bool(value)}
 
 
 def _status_flags(
     vc: Mapping[str, Any], tokens: Mapping[str, str], jwks: dict[str, Any], now: datetime
 ) -> tuple[dict[str, bool], str | None]:
-    """The set bits by purpose, and the first problem met (other entries are still read)."""
+    """The flags by purpose, and the first problem met (other entries are still read)."""
     flags: dict[str, bool] = {}
     problem = None
     try:
@@ -128,22 +173,42 @@ def _status_flags(
         return flags, error.reason
     for entry in entries:
         try:
-            purpose, bit = _entry_bit(entry, tokens, jwks, now)
+            found = _entry_flags(entry, tokens, jwks, now)
         except _StatusProblem as error:
             problem = problem or error.reason
             continue
-        flags[purpose] = flags.get(purpose, False) or bit
+        for purpose, flag in found.items():
+            flags[purpose] = flags.get(purpose, False) or flag
     return flags, problem
 
 
+def unverified_issuer(token: str) -> str | None:
+    """The issuer a token *claims*, read without checking anything (to refuse strangers)."""
+    try:
+        payload = jwt.decode(token.strip(), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    return issuer_id(payload) if isinstance(payload, dict) else None
+
+
 def verify_credential(
-    token: str, jwks: dict[str, Any], status_lists: Mapping[str, str], now: datetime
+    token: str,
+    jwks: dict[str, Any],
+    status_lists: Mapping[str, str],
+    now: datetime,
+    *,
+    expected_issuer: str | None = None,
 ) -> VerificationResult:
     """Verify a signed ``OpenBadgeCredential`` as of ``now`` (time-zone aware).
 
-    ``status_lists`` maps each status list URL to its signed JWT, as published.
+    ``status_lists`` maps each status list URL to its signed JWT, as published. With
+    ``expected_issuer``, a token naming another issuer gets reason ``foreign_issuer``.
     """
     require_aware(now, "now")
+    if expected_issuer is not None:
+        claimed = unverified_issuer(token)
+        if claimed is not None and claimed != expected_issuer:
+            return VerificationResult(False, "foreign_issuer", None, issuer=claimed)
     try:
         vc = verify_vc_jwt(token, jwks)
     except CredentialInvalid as error:

@@ -2,8 +2,9 @@
 
 The snapshot is canonical JSON (keys sorted, no spaces, UTF-8, entries ordered by number), so
 the same registry on the same date always gives the same bytes, and its SHA-256 names it. It is
-signed as a compact JWS (EdDSA, Ed25519, ``kid`` in the header) with the keys that sign the
-credentials, so anyone holding the published JWK Set can check an archived copy years later.
+signed as a compact JWS (ES256 with today's P-256 keys, EdDSA for snapshots signed with the
+first release's Ed25519 keys; ``kid`` in the header) with the keys that sign the credentials, so
+anyone holding the published JWK Set can check an archived copy years later.
 
 What an entry carries is public or registry data only — never a national registration number:
 an archived file travels, and the number is not needed to tell who held what.
@@ -22,15 +23,21 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.api_jws import PyJWS
 
-from lms.domain.credentials.keys import b64url, find_public_key
+from lms.domain.credentials.keys import (
+    EDDSA,
+    ES256,
+    SigningPrivateKey,
+    algorithm,
+    b64url,
+    find_public_key,
+)
 
 SNAPSHOT_TYPE = "job-coach-registry-snapshot"
 SCHEMA_VERSION = 1
 JWS_TYP = "registry-snapshot+jws"
-ALGORITHM = "EdDSA"
+ALGORITHMS = (ES256, EDDSA)  # each key only with its own algorithm
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -140,12 +147,12 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sign_snapshot(document: RegistrySnapshotDocument, key: Ed25519PrivateKey, kid: str) -> str:
+def sign_snapshot(document: RegistrySnapshotDocument, key: SigningPrivateKey, kid: str) -> str:
     """`document` signed as a compact JWS whose payload is exactly its canonical JSON."""
     return PyJWS().encode(
         canonical_json(document),
         key,
-        algorithm=ALGORITHM,
+        algorithm=algorithm(key),
         headers={"kid": kid, "typ": JWS_TYP, "cty": "json"},
     )
 
@@ -178,16 +185,17 @@ def verify_snapshot(token: str, jwks: Mapping[str, Any]) -> tuple[RegistrySnapsh
         raise SnapshotInvalid("malformed", "the JWS header is not JSON") from error
     if not isinstance(header, dict):
         raise SnapshotInvalid("malformed", "the JWS header is not an object")
-    if header.get("alg") != ALGORITHM:
-        raise SnapshotInvalid("unsupported_algorithm", str(header.get("alg")))
+    alg = header.get("alg")
+    if alg not in ALGORITHMS:
+        raise SnapshotInvalid("unsupported_algorithm", str(alg))
     if header.get("typ") != JWS_TYP or "crit" in header:
         raise SnapshotInvalid("wrong_type", f"typ is {header.get('typ')!r}")
     kid = header.get("kid")
-    key = find_public_key(dict(jwks), kid) if isinstance(kid, str) else None
+    key = find_public_key(dict(jwks), kid, str(alg)) if isinstance(kid, str) else None
     if key is None:
-        raise SnapshotInvalid("unknown_key", f"no published Ed25519 key has kid {kid!r}")
+        raise SnapshotInvalid("unknown_key", f"no published {alg} key has kid {kid!r}")
     try:
-        PyJWS().decode(token.strip(), key, algorithms=[ALGORITHM])
+        PyJWS().decode(token.strip(), key, algorithms=[str(alg)])
     except jwt.InvalidSignatureError as error:
         raise SnapshotInvalid("bad_signature", "the signature does not match") from error
     except jwt.PyJWTError as error:

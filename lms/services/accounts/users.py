@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.roles import ROLES, TRAINEE
@@ -19,12 +21,30 @@ from lms.services import audit
 from lms.services.accounts import private_data
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verifying against this keeps the time of a login for an unknown email like a real one.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps the time of a login for an unknown email like a real one.
+
+    Made on first use, not at import (0.4 s and 64 MB in every process that never sees a
+    login: CLI commands, job workers, the server's boot). `authenticate` makes it before it
+    looks the email up, so the one login that pays for it pays whether the email is known."""
+    return _hasher.hash("not a real password")
 
 
 class AccountError(ValueError):
     """A request about an account that cannot be carried out (shown to the user)."""
+
+
+class EmailTaken(AccountError):
+    """An account with this e-mail address exists. Never shown as such: registration answers
+    the same either way and mails the address's owner instead (no account discovery)."""
+
+
+class DuplicateNationalId(AccountError):
+    """Another account holds this national registration number: one account per person (a
+    unique index on its keyed hash). Tell the person in words that reveal no account."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +69,13 @@ def find_by_email(email: str) -> User | None:
 
 
 def create_user(account: NewAccount, roles: tuple[str, ...] = (TRAINEE,)) -> User:
-    """Create an account holding `roles`; the caller commits."""
+    """Create an account holding `roles`; the caller commits.
+
+    Refuses a taken email (`AccountError`) or national ID (`DuplicateNationalId`); when the
+    database refuses one that was taken a moment ago, the transaction is rolled back.
+    """
     if find_by_email(account.email) is not None:
-        raise AccountError("email already registered")
+        raise EmailTaken("email already registered")
     user = User(
         email=normalise_email(account.email),
         name=account.name.strip(),
@@ -61,11 +85,26 @@ def create_user(account: NewAccount, roles: tuple[str, ...] = (TRAINEE,)) -> Use
         organisation=account.organisation.strip(),
     )
     set_national_id(user, account.national_id)
+    if user.national_id_index is not None and _national_id_taken(user.national_id_index):
+        raise DuplicateNationalId("national registration number already registered")
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same email or national ID registered a moment ago
+        db.session.rollback()
+        if user.national_id_index is not None and _national_id_taken(user.national_id_index):
+            raise DuplicateNationalId("national registration number already registered") from None
+        raise EmailTaken("email already registered") from None
     for role in roles:
         grant_role(user, role, actor=None)
     return user
+
+
+def _national_id_taken(index: str) -> bool:
+    return (
+        db.session.execute(select(User.id).where(User.national_id_index == index)).first()
+        is not None
+    )
 
 
 def set_national_id(user: User, value: str) -> None:
@@ -88,9 +127,10 @@ def national_id(user: User) -> str | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Upgrades old password hashes."""
+    dummy = _dummy_hash()
     user = find_by_email(email)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else dummy, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
@@ -99,6 +139,11 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = _hasher.hash(password)
         db.session.commit()
     return user
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of `password` (also spent, and thrown away, where timing must match)."""
+    return _hasher.hash(password)
 
 
 def check_password(user: User, password: str) -> bool:

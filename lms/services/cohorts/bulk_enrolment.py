@@ -13,7 +13,7 @@ import smtplib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -36,6 +36,7 @@ from lms.domain.roles import TRAINEE
 from lms.extensions import db
 from lms.models import Cohort, Enrolment, User
 from lms.models.types import utcnow
+from lms.public_urls import public_url
 from lms.services import audit
 from lms.services.accounts import users as accounts
 from lms.services.courses.store import parsed_course
@@ -161,11 +162,13 @@ def apply(cohort: Cohort, token: str, actor: User) -> Applied:
                 "errors": result.errors,
             },
         )
+        # The welcome mails are outbox rows in this transaction: sent by a job after commit.
+        db.session.flush()
+        result.mail_failures = _send_links(result.created, cohort, actor)
         db.session.commit()
     except IntegrityError as error:  # an account or enrolment appeared meanwhile
         db.session.rollback()
         raise PlanChanged(preview(cohort, data, actor)) from error
-    result.mail_failures = _send_links(result.created, cohort, actor)
     return result
 
 
@@ -259,10 +262,8 @@ def _send_links(users: list[User], cohort: Cohort, actor: User) -> int:
     failures = 0
     course = cohort.course_version.meta["title"]
     for user in users:
-        link = url_for(
-            "auth.reset_password",
-            token=accounts.make_reset_token(user, welcome=True),
-            _external=True,
+        link = public_url(
+            "auth.reset_password", token=accounts.make_reset_token(user, welcome=True)
         )
         with force_locale(user.locale):
             subject = _("Your account for job coach training")
@@ -274,7 +275,7 @@ def _send_links(users: list[User], cohort: Cohort, actor: User) -> int:
                 course=localised(course, user.locale),
                 cohort=cohort.name,
                 link=link,
-                reset=url_for("auth.reset_request", _external=True),
+                reset=public_url("auth.reset_request"),
             )
         try:
             send_mail(user.email, subject, body)

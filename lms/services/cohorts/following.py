@@ -9,6 +9,7 @@ from lms.extensions import db
 from lms.models import (
     Cohort,
     CohortTrainer,
+    CourseTrainer,
     Enrolment,
     User,
 )
@@ -29,13 +30,25 @@ def visible_cohorts(user: User) -> list[Cohort]:
     return list(db.session.execute(query).scalars())
 
 
+def assigned_course_ids(user: User) -> Select[tuple[int]]:
+    """SQL: ids of the courses an administrator assigned `user` to (see `CourseTrainer`)."""
+    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
+
+
 def _followed(user: User) -> ColumnElement[bool]:
-    """SQL condition on Enrolment: in a cohort `user` teaches, or in no cohort (any trainer)."""
+    """SQL condition on Enrolment: in a cohort `user` teaches, or in no cohort on a course
+    `user` is assigned to (`lms.permissions.can_follow_enrolment` says the same per row)."""
     if user.has_role(ADMIN):
         return true()
     return and_(
         Enrolment.user_id != user.id,
-        or_(Enrolment.cohort_id.is_(None), Enrolment.cohort_id.in_(taught_cohort_ids(user))),
+        or_(
+            and_(
+                Enrolment.cohort_id.is_(None),
+                Enrolment.course_id.in_(assigned_course_ids(user)),
+            ),
+            Enrolment.cohort_id.in_(taught_cohort_ids(user)),
+        ),
     )
 
 

@@ -122,6 +122,7 @@ def add_trainer(cohort: Cohort, user: User, actor: User, *, commit: bool = True)
     """Make `user` a trainer of the cohort; False if they already are. Audited."""
     if not user.has_role(TRAINER):
         raise CohortError("not_trainer", user.email)
+    lock(cohort)  # two people adding the same co-trainer at once: the second sees the first
     exists = db.session.execute(
         select(CohortTrainer.id).where(
             CohortTrainer.cohort_id == cohort.id, CohortTrainer.user_id == user.id

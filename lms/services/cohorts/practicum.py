@@ -6,6 +6,7 @@ from datetime import date
 
 from lms.extensions import db
 from lms.models import Enrolment, PracticumRecord, User
+from lms.permissions import can_follow_enrolment
 from lms.services import audit
 from lms.services.events import record_changed
 from lms.services.learning.prerequisites import holds_grant
@@ -23,6 +24,8 @@ def may_sign_off(actor: User, enrolment: Enrolment) -> str | None:
         return "own"
     if not actor.has_role("trainer"):
         return "role"
+    if not can_follow_enrolment(actor, enrolment):
+        return "not_followed"  # not their cohort, nor a course they are assigned to
     if current_app.config["LMS_SIGNOFF_REQUIRES_TRAINER_CREDENTIAL"] and not holds_grant(
         actor, "sign-off-practicum"
     ):

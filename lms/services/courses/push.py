@@ -1,14 +1,14 @@
 """Publishing on push: a signed notification from the Git host publishes the pushed commit.
 
 `receive` checks the signature over the raw body before reading it, keeps one `HookDelivery`
-per delivery id (a repeated delivery gets the stored answer and changes nothing), fetches the
-configured repository into a cached bare mirror (``<instance>/course-repos/<hash of URL>``,
-one fetch at a time per mirror, every git call bounded by ``LMS_COURSE_REPO_TIMEOUT``) and
-publishes each course folder at the pushed commit with the CLI's publisher. Trainers of a
-course whose push is refused are told by mail.
-
-The work happens inside the request: fine for a handful of courses; a job queue is the
-follow-up if repositories grow (see docs/publishing-on-push.md).
+per delivery id (a repeated delivery gets the stored answer and changes nothing) and answers
+202 at once: the delivery is recorded `queued` together with an outbox row, and the job
+(`run_delivery`, on a queue worker) fetches the configured repository into a cached bare
+mirror (``<instance>/course-repos/<hash of URL>``, one fetch at a time per mirror, every git
+call bounded by ``LMS_COURSE_REPO_TIMEOUT``) and publishes each course folder at the pushed
+commit with the CLI's publisher. Trainers of a course whose push is refused are told by mail.
+The delivery record then holds the outcome (published / unchanged / ignored / refused / error,
+with reasons), which a redelivery returns.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import posixpath
-import smtplib
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -31,7 +30,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.domain.courses import GitTreeSource
@@ -54,15 +53,19 @@ from lms.domain.roles import ADMIN, TRAINER
 from lms.extensions import db
 from lms.models import Cohort, CohortTrainer, CourseVersion, HookDelivery, User
 from lms.models.types import utcnow
-from lms.services import audit
+from lms.services import audit, outbox
 from lms.services.accounts.users import find_by_email
 from lms.services.courses import publishing
 from lms.services.courses.store import find_course
 from lms.services.mail import send_mail
 
-PROCESSING = "processing"
+KIND = "publish_push"
+"""Outbox kind of the job that publishes one delivery (`run_delivery`)."""
+QUEUED, PROCESSING = "queued", "processing"
 CODES = {"published": 200, "unchanged": 200, "ignored": 200, "refused": 422}
-"""Final outcomes and their HTTP status; "error" (e.g. the fetch failed) is retried instead."""
+"""Final outcomes and their HTTP status; an "error" (e.g. the fetch failed) is tried again when
+the Git host redelivers."""
+WAITING = {QUEUED: 202, PROCESSING: 202}
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ def _reply(code: int, /, **body: Any) -> HookReply:
 
 
 def receive(body: bytes, headers: Mapping[str, str]) -> HookReply:
-    """Answer one POST to /hooks/git; ``body`` is the raw request body."""
+    """Answer one POST to /hooks/git (``body`` is the raw request body) without publishing:
+    a valid push is recorded `queued` with an outbox row in one transaction, and answered 202.
+    """
     config = current_app.config
     secret = config.get("LMS_GIT_HOOK_SECRET") or ""
     if not secret:
@@ -115,61 +120,116 @@ def receive(body: bytes, headers: Mapping[str, str]) -> HookReply:
         return _reply(200, status="ignored", reason=f"only pushes to {branch} are published")
     if push.deletes_branch:
         return _reply(200, status="ignored", reason=f"{branch} was deleted")
-    url = config.get("LMS_COURSE_REPO_URL") or ""
+    problem = _settings_problem()
+    if problem:
+        return _reply(503, error=problem)
+    return _enqueue(delivery_key(headers, push), push)
+
+
+def _settings_problem() -> str:
+    config = current_app.config
     try:
-        folders = parse_folder_list(config.get("LMS_COURSE_REPO_PATHS") or "")
+        parse_folder_list(config.get("LMS_COURSE_REPO_PATHS") or "")
     except ValueError as error:
-        return _reply(503, error=f"LMS_COURSE_REPO_PATHS: {error}")
-    if not url:
-        return _reply(503, error="LMS_COURSE_REPO_URL is not set: there is nothing to fetch")
-    claim = _claim(delivery_key(headers, push), push)
-    if isinstance(claim, HookReply):
-        return claim
-    return _process(claim, push, url, branch, folders)
+        return f"LMS_COURSE_REPO_PATHS: {error}"
+    if not config.get("LMS_COURSE_REPO_URL"):
+        return "LMS_COURSE_REPO_URL is not set: there is nothing to fetch"
+    return ""
 
 
-def _claim(key: str, push: Push, retry: bool = True) -> HookDelivery | HookReply:
-    """The delivery row to work on, or the answer when it is a repeat (or still running)."""
+def _queued_answer(key: str, push: Push) -> str:
+    return _json({"delivery": key, "ref": push.ref, "commit": push.commit, "status": QUEUED})
+
+
+def _enqueue(key: str, push: Push, retry: bool = True) -> HookReply:
+    """Record the delivery `queued` and its job in one transaction, or answer a repeat from its
+    stored answer. The unique delivery id decides between two copies arriving at once."""
     row = db.session.execute(
         select(HookDelivery).where(HookDelivery.delivery_id == key)
     ).scalar_one_or_none()
+    text = _queued_answer(key, push)
     if row is None:
         row = HookDelivery(
-            delivery_id=key, commit=push.commit, ref=push.ref[:200], status=PROCESSING
+            delivery_id=key, commit=push.commit, ref=push.ref[:200], status=QUEUED, response=text
         )
         db.session.add(row)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:  # the same delivery arrived twice at once: the other one won
             db.session.rollback()
-            return _claim(key, push, retry=False) if retry else _reply(409, status=PROCESSING)
-        return row
+            return _enqueue(key, push, retry=False) if retry else HookReply(202, text, True)
+        _write_job(row, push)
+        db.session.commit()
+        return HookReply(202, text)
     if row.status in CODES:
         return HookReply(CODES[row.status], row.response, repeated=True)
-    # An earlier try failed ("error") or died while processing: take it over, once.
-    stale = utcnow() - timedelta(seconds=max(300, 3 * _timeout()))
-    if row.status == PROCESSING and row.received_at > stale:
-        return _reply(409, status=PROCESSING, reason="this delivery is being processed")
+    if row.status in WAITING:
+        return HookReply(WAITING[row.status], row.response, repeated=True)
+    # An earlier job ended in "error" (the fetch failed): the redelivery queues it again, once.
     moved = db.session.execute(  # type: ignore[attr-defined]
         update(HookDelivery)
         .where(HookDelivery.id == row.id, HookDelivery.status == row.status)
+        .values(status=QUEUED, response=text, received_at=utcnow())
+    ).rowcount
+    if moved:
+        _write_job(row, push)
+    db.session.commit()
+    return HookReply(202, text, repeated=not moved)
+
+
+def _write_job(row: HookDelivery, push: Push) -> None:
+    # The repository URL (it may hold a token) stays in the configuration, not in the row.
+    payload = {"delivery": row.id, "pusher_email": push.pusher_email, "pusher": push.pusher}
+    outbox.write(KIND, payload)
+
+
+def run_delivery(payload: dict[str, Any]) -> str:
+    """The queued job: publish one delivery and store its outcome. Idempotent: it works only
+    on a `queued` delivery (or one whose earlier job died mid-way) and claims it first."""
+    row = db.session.get(HookDelivery, int(payload["delivery"]))
+    if row is None:
+        return "gone"
+    stale = utcnow() - timedelta(seconds=max(300, 3 * _timeout()))
+    claimed = db.session.execute(  # type: ignore[attr-defined]
+        update(HookDelivery)
+        .where(
+            HookDelivery.id == row.id,
+            or_(
+                HookDelivery.status == QUEUED,
+                and_(HookDelivery.status == PROCESSING, HookDelivery.received_at < stale),
+            ),
+        )
         .values(status=PROCESSING, received_at=utcnow())
     ).rowcount
     db.session.commit()
-    if not moved:
-        return _reply(409, status=PROCESSING, reason="this delivery is being processed")
+    if not claimed:
+        return "skipped"
     db.session.refresh(row)
-    return row
+    push = Push(row.ref, row.commit, payload.get("pusher", ""), payload.get("pusher_email", ""))
+    return _process(row, push).status
 
 
-def _process(row: HookDelivery, push: Push, url: str, branch: str, folders: list[str]) -> HookReply:
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    text: str
+
+
+def _process(row: HookDelivery, push: Push) -> Outcome:
+    config = current_app.config
+    problem = _settings_problem()
+    if problem:
+        return _finish(row, push, "error", error=problem)
+    url = config["LMS_COURSE_REPO_URL"]
+    branch = branch_ref(config.get("LMS_COURSE_REPO_BRANCH") or "main")
+    folders = parse_folder_list(config.get("LMS_COURSE_REPO_PATHS") or "")
     try:
         mirror = fetch(url, branch, push.commit)
         if mirror is None:
             return _finish(row, push, "ignored", reason=f"the commit is no longer on {branch}")
         folders = folders or course_folders(_files_at(mirror, push.commit))
     except FetchError as error:
-        return _finish(row, push, "error", 502, error=redact(str(error)))
+        return _finish(row, push, "error", error=redact(str(error)))
     if not folders:
         return _finish(row, push, "refused", error="no folder with a course.yml at this commit")
     courses = []
@@ -183,7 +243,7 @@ def _process(row: HookDelivery, push: Push, url: str, branch: str, folders: list
     except Exception as error:
         db.session.rollback()
         current_app.logger.exception("publishing on push failed")
-        return _finish(row, push, "error", 500, error=type(error).__name__, courses=courses)
+        return _finish(row, push, "error", error=type(error).__name__, courses=courses)
     statuses = {course["status"] for course in courses}
     status = next(s for s in ("refused", "published", "unchanged") if s in statuses)
     return _finish(row, push, status, courses=courses)
@@ -200,10 +260,9 @@ def _course_result(folder: str, result: publishing.PublishResult) -> dict[str, A
     }
 
 
-def _finish(
-    row: HookDelivery, push: Push, status: str, code: int | None = None, **extra: Any
-) -> HookReply:
-    """Store the answer with the delivery and audit it, in one transaction."""
+def _finish(row: HookDelivery, push: Push, status: str, **extra: Any) -> Outcome:
+    """Store the outcome with the delivery and audit it, in one transaction (with the
+    trainers' mails, if any)."""
     body = {"delivery": row.delivery_id, "ref": push.ref, "commit": push.commit, "status": status}
     text = _json({**body, **extra})
     row = db.session.get(HookDelivery, row.id) or row
@@ -214,7 +273,7 @@ def _finish(
     ]
     audit.record(None, "hooks.push", "hook_delivery", row.id, {**body, "courses": courses})
     db.session.commit()
-    return HookReply(code or CODES.get(status, 500), text)
+    return Outcome(status, text)
 
 
 def _tell_trainers(slug: str, course: dict[str, Any], push: Push) -> None:
@@ -233,10 +292,7 @@ def _tell_trainers(slug: str, course: dict[str, Any], push: Push) -> None:
                 ref=push.ref,
                 problems=details,
             )
-        try:
-            send_mail(user.email, subject, text)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.warning("could not mail %s about %s", user.email, slug)
+        send_mail(user.email, subject, text)  # an outbox row, committed with the outcome
 
 
 def _trainers_of(slug: str, pusher_email: str) -> list[User]:

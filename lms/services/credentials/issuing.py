@@ -21,7 +21,7 @@ from lms.models import (
     Enrolment,
     User,
 )
-from lms.services import audit, clock
+from lms.services import audit, clock, notifications
 from lms.services.courses.store import parsed_course
 
 ACTIVE = CredentialStatus.ACTIVE.value
@@ -43,6 +43,28 @@ def current_credential(enrolment: Enrolment) -> Credential | None:
     )
 
 
+class AlreadyIssued(ValueError):
+    """The enrolment already has a current credential: the first of two requests issued it.
+
+    A credential is created once per enrolment (a partial unique index: one credential that
+    is not superseded per enrolment); `existing` is the one that won.
+    """
+
+    def __init__(self, existing: Credential | None) -> None:
+        super().__init__(existing.number if existing else "")
+        self.existing = existing
+
+
+def _serialise_issues() -> None:
+    """Make this transaction the only one issuing until it ends: the audit chain's lock.
+
+    Every issue appends to the audit log anyway; taking that lock first keeps one lock order
+    with callers that audited before certification issued (no deadlock), and serialises the
+    check for an existing credential and the number and status-list allocation.
+    """
+    audit.lock_chain()
+
+
 def issue(
     enrolment: Enrolment,
     actor: User | None,
@@ -53,7 +75,13 @@ def issue(
     """Issue the credential (an immutable snapshot); audited; commits unless told not to.
 
     `keep_dates_of` reissues with another credential's issue and expiry dates (a correction).
+    Raises `AlreadyIssued` when the enrolment already has a current (not superseded)
+    credential, whoever issued it a moment earlier.
     """
+    _serialise_issues()
+    existing = current_credential(enrolment)
+    if existing is not None:
+        raise AlreadyIssued(existing)
     course = parsed_course(enrolment.course_version)
     spec = course.certification.credential
     version = enrolment.course_version
@@ -63,70 +91,70 @@ def issue(
     )
     user = enrolment.user
     taken = set(db.session.execute(select(Credential.status_index)).scalars())
-    for _ in range(5):  # another credential may take the same serial at the same moment
-        serial = (
-            1
-            + db.session.execute(
-                select(func.count())
-                .select_from(Credential)
-                .where(Credential.number.startswith(f"{spec.prefix}-{issued_on.year}-"))
-            ).scalar_one()
-        )
-        snapshot = CredentialSnapshot(
-            number=credential_number(spec.prefix, issued_on.year, serial),
-            holder_name=user.name,
-            region=user.region,
-            organisation=user.organisation,
-            course_slug=course.slug,
-            course_title=dict(course.title),
-            course_version=version.version,
-            course_commit=version.commit or version.content_hash,
-            kind=course.kind,
-            credential_name=dict(spec.name),
-            classroom_hours=course.hours.classroom,
-            practicum_hours=course.hours.practicum,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            qualifies_for_subsidy=spec.qualifies_for_subsidy,
-            issuing_trainer=_issuing_trainer(enrolment, actor),
-            grants=tuple(spec.grants),
-        )
-        credential = Credential(
-            number=snapshot.number,
-            user_id=user.id,
-            enrolment_id=enrolment.id,
-            course_version_id=version.id,
-            snapshot=snapshot.to_json(),
-            issued_on=issued_on,
-            expires_on=snapshot.expires_on,
-            qualifies_for_subsidy=spec.qualifies_for_subsidy,
-            status=ACTIVE,
-            status_index=pick_status_index(taken),
-            issued_by_id=actor.id if actor else None,
-            course_slug=course.slug,
-            kind=course.kind,
-            region=snapshot.region,
-            organisation=snapshot.organisation,
-            holder_folded=snapshot.holder_name.casefold(),
-        )
-        db.session.add(credential)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            continue
-        _record_event(credential, "issue", None, actor, on=issued_on)
-        audit.record(
-            actor,
-            "credential.issue",
-            "credential",
-            credential.number,
-            {"enrolment": enrolment.id, "course": course.slug, "version": version.version},
-        )
-        if commit:
-            db.session.commit()
-        return credential
-    raise RuntimeError("could not allocate a credential number")
+    serial = (
+        1
+        + db.session.execute(
+            select(func.count())
+            .select_from(Credential)
+            .where(Credential.number.startswith(f"{spec.prefix}-{issued_on.year}-"))
+        ).scalar_one()
+    )
+    snapshot = CredentialSnapshot(
+        number=credential_number(spec.prefix, issued_on.year, serial),
+        holder_name=user.name,
+        region=user.region,
+        organisation=user.organisation,
+        course_slug=course.slug,
+        course_title=dict(course.title),
+        course_version=version.version,
+        course_commit=version.commit or version.content_hash,
+        kind=course.kind,
+        credential_name=dict(spec.name),
+        classroom_hours=course.hours.classroom,
+        practicum_hours=course.hours.practicum,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        qualifies_for_subsidy=spec.qualifies_for_subsidy,
+        issuing_trainer=_issuing_trainer(enrolment, actor),
+        grants=tuple(spec.grants),
+    )
+    credential = Credential(
+        number=snapshot.number,
+        user_id=user.id,
+        enrolment_id=enrolment.id,
+        course_version_id=version.id,
+        snapshot=snapshot.to_json(),
+        issued_on=issued_on,
+        expires_on=snapshot.expires_on,
+        qualifies_for_subsidy=spec.qualifies_for_subsidy,
+        status=ACTIVE,
+        status_index=pick_status_index(taken),
+        issued_by_id=actor.id if actor else None,
+        course_slug=course.slug,
+        kind=course.kind,
+        region=snapshot.region,
+        organisation=snapshot.organisation,
+        holder_folded=snapshot.holder_name.casefold(),
+    )
+    db.session.add(credential)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Only reachable past the lock if a writer skipped it; the index still holds.
+        db.session.rollback()
+        raise AlreadyIssued(current_credential(enrolment)) from None
+    _record_event(credential, "issue", None, actor, on=issued_on)
+    audit.record(
+        actor,
+        "credential.issue",
+        "credential",
+        credential.number,
+        {"enrolment": enrolment.id, "course": course.slug, "version": version.version},
+    )
+    notifications.credential_issued(credential, user)  # mailed after the commit
+    if commit:
+        db.session.commit()
+    return credential
 
 
 def _record_event(

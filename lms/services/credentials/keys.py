@@ -3,6 +3,11 @@
 The folder is `LMS_SIGNING_KEY_DIR`, or `keys/` in the instance folder. Database dumps never
 contain a private key; losing the folder means issuing with a new key (old credentials stay
 verifiable, since their public keys stay published).
+
+New keys are P-256 (ES256). An Ed25519 key of the first release still loads, but is retired the
+first time something is signed after the upgrade: its public half stays in the JWK Set, under
+its old thumbprint `kid`, for the credentials it signed. A new key is published under the URL
+that answers with its JWK (`key_url`), which is also the `kid` in the tokens it signs.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from sqlalchemy import select
 
@@ -22,9 +26,11 @@ from lms.domain.credentials import (
     private_key_pem,
     public_jwk,
 )
+from lms.domain.credentials.keys import ES256, SigningPrivateKey
 from lms.extensions import db
 from lms.models import SigningKey
 from lms.models.types import utcnow
+from lms.public_urls import public_url
 from lms.services import audit
 
 
@@ -58,8 +64,9 @@ def rotate() -> SigningKey:
     return row
 
 
-def signing_key() -> tuple[str, Ed25519PrivateKey]:
-    """The current key (created on first use) and its id."""
+def signing_key() -> tuple[str, SigningPrivateKey]:
+    """The current key (created on first use, and replaced if it is not ES256) and the `kid`
+    its tokens carry: the URL of its JWK."""
     row = (
         db.session.execute(
             select(SigningKey).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.id.desc())
@@ -68,13 +75,33 @@ def signing_key() -> tuple[str, Ed25519PrivateKey]:
         .first()
     )
     path = key_dir() / f"{row.kid}.pem" if row else None
-    if row is None or path is None or not path.exists():
+    if row is None or path is None or not path.exists() or row.public_jwk.get("alg") != ES256:
         row = rotate()
         path = key_dir() / f"{row.kid}.pem"
-    return row.kid, load_private_key_pem(path.read_bytes())
+    return key_url(row.kid), load_private_key_pem(path.read_bytes())
+
+
+def key_url(thumbprint: str) -> str:
+    """Where the one JWK of the key with this thumbprint is published."""
+    return public_url("certificates.signing_key", kid=thumbprint)
+
+
+def published_jwk(row: SigningKey) -> dict[str, Any]:
+    """The key as published: an ES256 key under its URL, a first-release Ed25519 key under the
+    bare thumbprint its tokens carry."""
+    if row.public_jwk.get("alg") == ES256:
+        return {**row.public_jwk, "kid": key_url(row.kid)}
+    return dict(row.public_jwk)
+
+
+def find_published(thumbprint: str) -> dict[str, Any] | None:
+    row = db.session.execute(
+        select(SigningKey).where(SigningKey.kid == thumbprint)
+    ).scalar_one_or_none()
+    return published_jwk(row) if row is not None else None
 
 
 def jwks() -> dict[str, Any]:
     """Every public key ever used, newest first: old credentials must stay verifiable."""
     rows = db.session.execute(select(SigningKey).order_by(SigningKey.id.desc())).scalars()
-    return {"keys": [row.public_jwk for row in rows]}
+    return {"keys": [published_jwk(row) for row in rows]}

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms.domain.courses import Quiz
 from lms.domain.quiz import (
@@ -27,13 +28,14 @@ from lms.domain.quiz import (
     drawn_from_json,
     drawn_to_json,
     grade_attempt,
+    is_answered,
     is_expired,
     may_start,
     move,
 )
 from lms.extensions import db
 from lms.models import Accommodation as AccommodationRow
-from lms.models import AttemptAnswer, Enrolment, QuizAttempt
+from lms.models import AttemptAnswer, CourseVersion, Enrolment, QuizAttempt
 from lms.models.types import utcnow
 from lms.services import audit
 from lms.services.courses.store import parsed_course
@@ -51,6 +53,19 @@ SaveOutcome = Literal["saved", "stale", "closed"]
 
 def quiz_of(attempt_or_enrolment: QuizAttempt | Enrolment, quiz_id: str) -> Quiz | None:
     return parsed_course(attempt_or_enrolment.course_version).quizzes.get(quiz_id)
+
+
+def get_attempt(attempt_id: int) -> QuizAttempt | None:
+    """The attempt with its enrolment and course version (every attempt page needs them), in
+    one query."""
+    return db.session.get(
+        QuizAttempt,
+        attempt_id,
+        options=[
+            joinedload(QuizAttempt.enrolment),
+            joinedload(QuizAttempt.course_version).joinedload(CourseVersion.course),
+        ],
+    )
 
 
 def accommodation_for(user_id: int) -> Accommodation | None:
@@ -288,3 +303,14 @@ def results_json(result: AttemptResult) -> list[dict[str, Any]]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def first_unanswered(attempt: QuizAttempt, quiz: Quiz) -> int | None:
+    """The number (from 1) of the attempt's first question without an answer; None when every
+    question is answered (the trainee continues on the review page)."""
+    saved = saved_answers(attempt)
+    for number, item in enumerate(drawn_from_json(attempt.drawn), start=1):
+        question = quiz.question(item.question_id)
+        if question is not None and not is_answered(question, saved.get(item.question_id)):
+            return number
+    return None

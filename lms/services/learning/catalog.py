@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,10 +13,16 @@ from lms.domain.courses import Prerequisite
 from lms.domain.enrolment import unmet_prerequisites
 from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
-from lms.services.courses.store import latest_version
+from lms.services.courses.store import latest_version, parsed_course
 from lms.services.courses.urls import ASSET_KEY_LENGTH
 from lms.services.learning.prerequisites import learner_record
-from lms.services.learning.progress import localised
+from lms.services.learning.progress import (
+    OutlineSection,
+    Progress,
+    lesson_titles_of,
+    localised,
+    outline,
+)
 
 
 def published_versions() -> list[dict[str, Any]]:
@@ -128,3 +135,49 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
 
 def _kind_order(kind: str) -> tuple[int, str]:
     return ({"seminar": 0, "training": 1, "trainer": 2}.get(kind, 3), kind)
+
+
+@dataclass(frozen=True)
+class CredentialNeeds:
+    """What a course's credential asks for, shown before and after enrolment."""
+
+    lessons: int
+    quizzes: int
+    attendance_percent: int | None  # share of a cohort's sessions, None: no attendance rule
+    practicum_hours: float
+    competencies: int
+
+    @property
+    def needs_cohort(self) -> bool:
+        """Attendance is taken in a cohort's sessions: self-study alone cannot meet it."""
+        return self.attendance_percent is not None
+
+
+def credential_needs(version: CourseVersion) -> CredentialNeeds:
+    requires = parsed_course(version).certification.requires
+    practicum = requires.practicum
+    return CredentialNeeds(
+        lessons=len(requires.lessons),
+        quizzes=len(requires.quizzes),
+        attendance_percent=(
+            round(requires.attendance * 100) if requires.attendance is not None else None
+        ),
+        practicum_hours=practicum.hours if practicum else 0.0,
+        competencies=len(practicum.competencies) if practicum else 0,
+    )
+
+
+def course_needs(course: Course) -> CredentialNeeds | None:
+    version = latest_version(course)
+    return credential_needs(version) if version is not None else None
+
+
+def course_outline(course: Course, language: str) -> list[OutlineSection]:
+    """The newest version's outline, shown before enrolment (nothing is done yet)."""
+    version = latest_version(course)
+    if version is None:
+        return []
+    titles = lesson_titles_of({version.id}, language).get(version.id, {})
+    # `outline` reads only the version from the enrolment when progress and titles are given.
+    visitor = cast(Enrolment, SimpleNamespace(course_version=version))
+    return outline(visitor, language, Progress(), titles)

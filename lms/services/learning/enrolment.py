@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from lms.domain.courses import Prerequisite
 from lms.domain.enrolment import course_work_complete, unmet_prerequisites
 from lms.extensions import db
-from lms.models import Cohort, Course, Enrolment, User
+from lms.models import Cohort, Course, CourseVersion, Enrolment, User
 from lms.models.types import utcnow
-from lms.services import audit
+from lms.services import audit, notifications
 from lms.services.courses.store import latest_patch, latest_version, parsed_course
+from lms.services.learning import progress as learning_progress  # imports this module too
 from lms.services.learning import seats
 from lms.services.learning.prerequisites import learner_record
 
@@ -87,6 +89,8 @@ def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
         enrolment.id,
         {"course": course.slug, "version": version.version, "cohort": enrolment.cohort_id},
     )
+    if state == REQUESTED:
+        notifications.enrolment_requested(enrolment)
     db.session.commit()
     return EnrolResult("requested" if state == REQUESTED else "enrolled", enrolment)
 
@@ -100,14 +104,28 @@ def _cohort_for_key(course: Course, key: str) -> Cohort | None:
     ).scalar_one_or_none()
 
 
-def decide(enrolment: Enrolment, approve: bool, actor: User, message: str = "") -> None:
-    """A trainer approves or declines a pending request; audited; commits."""
-    if enrolment.state != REQUESTED:
-        return
-    enrolment.state = ACTIVE if approve else DECLINED
-    enrolment.activated_at = utcnow() if approve else None
-    enrolment.decided_by_id = actor.id
-    enrolment.decision_message = message.strip()[:500]
+def decide(enrolment: Enrolment, approve: bool, actor: User, message: str = "") -> bool:
+    """A trainer approves or declines a pending request; audited; commits.
+
+    Decided once: a conditional UPDATE moves the request only while it is still `requested`,
+    so of two trainers deciding at the same moment one wins; False for the other (and for a
+    request decided earlier), with nothing changed.
+    """
+    done = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.state == REQUESTED)
+        .values(
+            state=ACTIVE if approve else DECLINED,
+            activated_at=utcnow() if approve else None,
+            decided_by_id=actor.id,
+            decision_message=message.strip()[:500],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    db.session.refresh(enrolment)
     audit.record(
         actor,
         "enrolment.approve" if approve else "enrolment.decline",
@@ -115,12 +133,74 @@ def decide(enrolment: Enrolment, approve: bool, actor: User, message: str = "") 
         enrolment.id,
         {"message": enrolment.decision_message},
     )
+    notifications.enrolment_decided(enrolment, approve)
     db.session.commit()
+    return True
 
 
-def follow_patch_releases(enrolment: Enrolment) -> None:
-    """Version policy: an in-progress trainee moves to a newer patch automatically."""
-    if enrolment.state != ACTIVE:
+@dataclass(frozen=True)
+class LearningPlace:
+    """A course with the trainee's enrolment in it (if any), read in one query with what
+    every learning page needs: the pinned version, its newest patch and the progress."""
+
+    course: Course
+    enrolment: Enrolment | None
+    version: CourseVersion | None  # held here: the session's identity map keeps it weakly
+    newest_patch_id: int | None
+    progress: learning_progress.Progress
+
+
+def _newest_patch_id() -> Any:
+    newest = aliased(CourseVersion)
+    return (
+        select(newest.id)
+        .where(
+            newest.course_id == CourseVersion.course_id,
+            newest.major == CourseVersion.major,
+            newest.minor == CourseVersion.minor,
+        )
+        .order_by(newest.patch.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _places(user_id: int) -> Select[Any]:
+    lessons, quizzes = learning_progress.progress_columns(Enrolment.id)
+    # The version is loaded beside the enrolment, so `enrolment.course_version` and
+    # `enrolment.course` come from the session's identity map without another query.
+    return (
+        select(Course, Enrolment, CourseVersion, _newest_patch_id(), lessons, quizzes)
+        .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user_id))
+        .outerjoin(CourseVersion, CourseVersion.id == Enrolment.course_version_id)
+    )
+
+
+def _place(row: Any) -> LearningPlace:
+    course, enrolment, version, newest, lessons, quizzes = row
+    done = learning_progress.Progress.from_columns(lessons, quizzes)
+    return LearningPlace(course, enrolment, version, newest, done)
+
+
+def learning_place(user: User, slug: str) -> LearningPlace | None:
+    """The course `slug` and `user`'s enrolment in it; None if there is no such course."""
+    row = db.session.execute(_places(user.id).where(Course.slug == slug)).one_or_none()
+    return _place(row) if row is not None else None
+
+
+def learning_places(user: User) -> list[LearningPlace]:
+    """Every enrolment of `user` (in enrolment order) with its course, version and progress."""
+    rows = db.session.execute(
+        _places(user.id).where(Enrolment.id.is_not(None)).order_by(Enrolment.id)
+    )
+    return [_place(row) for row in rows]
+
+
+def follow_patch_releases(enrolment: Enrolment, newest_patch_id: int | None = None) -> None:
+    """Version policy: an in-progress trainee moves to a newer patch automatically.
+
+    `newest_patch_id` (from `learning_place`) saves looking the versions up when current."""
+    if enrolment.state != ACTIVE or newest_patch_id == enrolment.course_version_id:
         return
     newest = latest_patch(enrolment.course_version)
     if newest.id != enrolment.course_version_id:

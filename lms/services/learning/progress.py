@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ScalarSelect, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
@@ -26,6 +29,36 @@ class OutlineEntry:
 class OutlineSection:
     title: str | None  # None for items outside any module
     entries: tuple[OutlineEntry, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What an enrolment has done: lessons completed and quizzes passed."""
+
+    lessons: frozenset[str] = field(default_factory=frozenset)
+    quizzes: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_columns(cls, lessons: str | None, quizzes: str | None) -> Progress:
+        """From the two columns of `progress_columns` (ids never contain spaces)."""
+        return cls(frozenset((lessons or "").split()), frozenset((quizzes or "").split()))
+
+
+def progress_columns(enrolment_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """Completed lesson ids and passed quiz ids as two space-separated columns, to read an
+    enrolment's progress in the same query that reads the enrolment (a correlated subquery
+    each). Lesson and quiz ids are lowercase letters, digits and hyphens."""
+    lessons = (
+        select(func.aggregate_strings(LessonProgress.lesson_id, " "))
+        .where(LessonProgress.enrolment_id == enrolment_id)
+        .scalar_subquery()
+    )
+    quizzes = (
+        select(func.aggregate_strings(QuizAttempt.quiz_id, " "))
+        .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.passed.is_(True))
+        .scalar_subquery()
+    )
+    return lessons, quizzes
 
 
 def completed_lessons(enrolment: Enrolment) -> set[str]:
@@ -69,22 +102,109 @@ def refresh_completion(enrolment: Enrolment) -> bool:
     return completed
 
 
-def lesson_titles(enrolment: Enrolment, language: str) -> dict[str, LessonContent]:
+@dataclass(frozen=True)
+class LessonText:
+    """A lesson in one language; `summary`, `outcomes` and `html` only where asked for."""
+
+    lesson_id: str
+    language: str
+    title: str
+    minutes: int
+    summary: str | None = None
+    outcomes: list[str] = field(default_factory=list)
+    html: str = ""
+
+
+Titles = dict[str, LessonText]  # lesson id → its title in the language chosen
+
+
+def _choose(titles: Titles, row: LessonText, language: str) -> None:
+    if row.lesson_id not in titles or row.language == language:
+        titles[row.lesson_id] = row
+
+
+def _title_columns() -> tuple[ColumnElement[Any], ...]:
+    # Only what an outline shows: not the HTML, summary and outcomes of every lesson.
+    return (
+        LessonContent.course_version_id,
+        LessonContent.lesson_id,
+        LessonContent.language,
+        LessonContent.title,
+        LessonContent.minutes,
+    )
+
+
+def lesson_titles_of(version_ids: Collection[int], language: str) -> dict[int, Titles]:
+    """Each version's lesson titles (in `language` where it exists), in one query."""
+    result: dict[int, Titles] = defaultdict(dict)
+    if version_ids:
+        for version_id, lesson_id, lang, title, minutes in db.session.execute(
+            select(*_title_columns()).where(LessonContent.course_version_id.in_(version_ids))
+        ):
+            _choose(result[version_id], LessonText(lesson_id, lang, title, minutes), language)
+    return result
+
+
+def lesson_titles(enrolment: Enrolment, language: str) -> Titles:
+    return lesson_titles_of([enrolment.course_version_id], language)[enrolment.course_version_id]
+
+
+def lesson_with_titles(
+    version_id: int, lesson_id: str, language: str
+) -> tuple[dict[str, LessonText], Titles]:
+    """One lesson in every language it has (full text), and the titles of all lessons.
+
+    One query: the full columns are read for the one lesson only."""
+    this = LessonContent.lesson_id == lesson_id
     rows = db.session.execute(
-        select(LessonContent).where(LessonContent.course_version_id == enrolment.course_version_id)
-    ).scalars()
-    chosen: dict[str, LessonContent] = {}
-    for row in rows:
-        if row.lesson_id not in chosen or row.language == language:
-            chosen[row.lesson_id] = row
-    return chosen
+        select(
+            *_title_columns(),
+            case((this, LessonContent.summary)),
+            case((this, LessonContent.outcomes)),
+            case((this, LessonContent.html)),
+        ).where(LessonContent.course_version_id == version_id)
+    )
+    texts: dict[str, LessonText] = {}
+    titles: Titles = {}
+    for _version, row_lesson, lang, title, minutes, summary, outcomes, html in rows:
+        if row_lesson == lesson_id:
+            texts[lang] = LessonText(
+                row_lesson, lang, title, minutes, summary, list(outcomes or []), html or ""
+            )
+        _choose(titles, LessonText(row_lesson, lang, title, minutes), language)
+    return texts, titles
 
 
-def outline(enrolment: Enrolment, language: str) -> list[OutlineSection]:
-    """The course outline with each item's title (in `language` when possible) and state."""
+def progress_of(enrolments: Iterable[Enrolment]) -> dict[int, Progress]:
+    """Progress of many enrolments in one query."""
+    ids = [e.id for e in enrolments]
+    if not ids:
+        return {}
+    lessons, quizzes = progress_columns(Enrolment.id)
+    rows = db.session.execute(
+        select(Enrolment.id, lessons.label("lessons"), quizzes.label("quizzes")).where(
+            Enrolment.id.in_(ids)
+        )
+    )
+    return {row.id: Progress.from_columns(row.lessons, row.quizzes) for row in rows}
+
+
+def outline(
+    enrolment: Enrolment,
+    language: str,
+    done: Progress | None = None,
+    titles: Titles | None = None,
+) -> list[OutlineSection]:
+    """The course outline with each item's title (in `language` when possible) and state.
+
+    Pass `done` and `titles` when they were read already (they are read otherwise)."""
     meta = enrolment.course_version.meta
-    lessons = lesson_titles(enrolment, language)
-    done_lessons, done_quizzes = completed_lessons(enrolment), passed_quizzes(enrolment)
+    lessons = titles if titles is not None else lesson_titles(enrolment, language)
+    if done is None:
+        done = Progress(
+            frozenset(completed_lessons(enrolment)), frozenset(passed_quizzes(enrolment))
+        )
+    done_lessons, done_quizzes = done.lessons, done.quizzes
 
     def entry(item: dict[str, str]) -> OutlineEntry:
         if "lesson" in item:
@@ -125,17 +245,26 @@ def next_step(
 
 def quiz_results(enrolment: Enrolment) -> dict[str, QuizAttempt]:
     """The attempt that counts for each quiz tried: the best graded one."""
+    return quiz_results_of([enrolment]).get(enrolment.id, {})
+
+
+def quiz_results_of(enrolments: Iterable[Enrolment]) -> dict[int, dict[str, QuizAttempt]]:
+    """`quiz_results` of many enrolments in one query."""
     from lms.domain.quiz import best_result
 
+    ids = [e.id for e in enrolments]
+    if not ids:
+        return {}
     graded = db.session.execute(
-        select(QuizAttempt).where(
-            QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.state == "graded"
-        )
+        select(QuizAttempt).where(QuizAttempt.enrolment_id.in_(ids), QuizAttempt.state == "graded")
     ).scalars()
-    by_quiz: dict[str, list[QuizAttempt]] = {}
+    by_quiz: dict[int, dict[str, list[QuizAttempt]]] = defaultdict(dict)
     for attempt in graded:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    return {quiz_id: best for quiz_id, rows in by_quiz.items() if (best := best_result(rows))}
+        by_quiz[attempt.enrolment_id].setdefault(attempt.quiz_id, []).append(attempt)
+    return {
+        enrolment_id: {q: best for q, rows in quizzes.items() if (best := best_result(rows))}
+        for enrolment_id, quizzes in by_quiz.items()
+    }
 
 
 def neighbours(

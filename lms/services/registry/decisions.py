@@ -10,6 +10,7 @@ Only one proposal per credential is open at a time.
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms.domain.credentials import REVOCATION_REASONS, IllegalTransition
 from lms.domain.registry.decisions import (
@@ -24,8 +25,9 @@ from lms.domain.registry.decisions import (
 )
 from lms.extensions import db
 from lms.models import Credential, RegistryDecision, User
+from lms.models.locking import lock_row
 from lms.models.types import utcnow
-from lms.services import audit
+from lms.services import audit, notifications
 from lms.services.credentials import lifecycle as credential_lifecycle
 
 PROPOSAL = "proposal"
@@ -63,22 +65,31 @@ def record_note(credential: Credential, actor: User, kind: str, note: str) -> Re
 
 
 def open_proposal(credential: Credential) -> RegistryDecision | None:
-    return db.session.execute(
-        select(RegistryDecision).where(
-            RegistryDecision.credential_id == credential.id,
-            RegistryDecision.kind == PROPOSAL,
-            RegistryDecision.state == OPEN,
+    """The credential's open proposal. A partial unique index keeps it to one; the oldest is
+    taken all the same, so a page never fails on data older than that index."""
+    return (
+        db.session.execute(
+            select(RegistryDecision)
+            .where(
+                RegistryDecision.credential_id == credential.id,
+                RegistryDecision.kind == PROPOSAL,
+                RegistryDecision.state == OPEN,
+            )
+            .order_by(RegistryDecision.id)
         )
-    ).scalar_one_or_none()
+        .scalars()
+        .first()
+    )
 
 
 def propose(credential: Credential, actor: User, proposal: Proposal) -> RegistryDecision:
-    """Open a proposal to suspend, reinstate or revoke `credential`. Audited; commits."""
-    if db.engine.dialect.name == "postgresql":
-        # Two reviewers proposing at once: the second waits here, then sees the first's.
-        db.session.execute(
-            select(Credential.id).where(Credential.id == credential.id).with_for_update()
-        )
+    """Open a proposal to suspend, reinstate or revoke `credential`. Audited; commits.
+
+    One open proposal per credential (a partial unique index): two reviewers proposing at
+    once are serialised on the credential's row, and the second is refused ``already_open``.
+    """
+    lock_row(Credential, credential.id)
+    db.session.refresh(credential)  # the status as it is now, not when the page was read
     problems = proposal_problems(proposal, credential.status)
     if problems:
         raise DecisionRefused(problems[0])
@@ -94,7 +105,11 @@ def propose(credential: Credential, actor: User, proposal: Proposal) -> Registry
         state=OPEN,
     )
     db.session.add(decision)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # only past the lock if a writer skipped it; the index holds
+        db.session.rollback()
+        raise DecisionRefused("already_open") from None
     audit.record(
         actor,
         "registry.propose",
@@ -102,6 +117,7 @@ def propose(credential: Credential, actor: User, proposal: Proposal) -> Registry
         credential.number,
         {"decision": decision.id, "action": decision.action, "reason": decision.reason},
     )
+    notifications.proposal_waiting(decision, actor)
     db.session.commit()
     return decision
 

@@ -198,13 +198,17 @@ def xlsx_file(
     headers: Mapping[str, str],
     labels: Mapping[str, str],
     include_national_id: bool = True,
+    target: IO[bytes] | None = None,
 ) -> IO[bytes]:
-    """The export as an XLSX workbook in an anonymous temporary file, positioned at its start.
+    """The export as an XLSX workbook in `target` (by default an anonymous temporary file),
+    positioned at its start.
 
     XlsxWriter's `constant_memory` mode flushes each row to disk as it is written, so the
-    workbook never sits in memory; the caller streams the file and closes it (which deletes it).
+    workbook never sits in memory; the caller streams the file and closes it (which deletes a
+    temporary one). A background export passes its private file in the instance folder.
     """
-    target = tempfile.TemporaryFile()  # the caller streams it, then closes (deletes) it
+    if target is None:
+        target = tempfile.TemporaryFile()  # the caller streams it, then closes (deletes) it
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )

@@ -149,11 +149,22 @@ def credential_query(view: RegistryFilter, on: date | None = None) -> Select[Any
     )
 
 
-def count(view: RegistryFilter, on: date | None = None) -> int:
-    query = select(func.count()).select_from(Credential)
+def count(view: RegistryFilter, on: date | None = None, up_to: int | None = None) -> int:
+    """How many credentials match; with `up_to`, counting stops past it (returns `up_to` + 1).
+
+    On PostgreSQL a capped count reads at most `up_to` + 1 index entries instead of every
+    match: the reviewer's list says "more than 10,000" rather than spend half its time
+    counting. SQLite counts an index without reading it row by row, faster than the capped
+    subquery (EXPLAIN in docs/performance.md), so it always counts exactly."""
+    if db.engine.dialect.name == "sqlite":
+        up_to = None
+    matching = select(Credential.id) if up_to is not None else select(func.count())
+    query = matching.select_from(Credential)
     if view.nid:  # the only condition on the holder's row
         query = query.join(User, User.id == Credential.user_id)
     query = query.where(*conditions(view, on))
+    if up_to is not None:
+        query = select(func.count()).select_from(query.limit(up_to + 1).subquery())
     return int(db.session.execute(query).scalar_one())
 
 

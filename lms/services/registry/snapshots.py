@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms.domain.credentials import effective_status, qualifies_for_subsidy
 from lms.domain.registry.snapshot import (
@@ -28,13 +29,28 @@ from lms.domain.registry.snapshot import (
 from lms.extensions import db
 from lms.models import Credential, RegistrySnapshot, User
 from lms.services import audit, clock
-from lms.services.credentials import keys
+from lms.services.credentials import audit_checkpoints, keys
 from lms.services.credentials.signing import issuer_id
 from lms.services.registry.query import status_on_date
 
 
 class SnapshotRefused(ValueError):
     """A snapshot cannot be taken of a date that has not happened yet."""
+
+
+class SnapshotExists(ValueError):
+    """The date already has its snapshot (one per date, a unique index): `snapshot` is it."""
+
+    def __init__(self, snapshot: RegistrySnapshot) -> None:
+        super().__init__(snapshot.taken_on.isoformat())
+        self.snapshot = snapshot
+
+
+def on_date(on: date) -> RegistrySnapshot | None:
+    """The stored snapshot of `on`, if one was taken."""
+    return db.session.execute(
+        select(RegistrySnapshot).where(RegistrySnapshot.taken_on == on)
+    ).scalar_one_or_none()
 
 
 def entries_on(on: date) -> Iterator[SnapshotEntry]:
@@ -80,10 +96,15 @@ def entries_on(on: date) -> Iterator[SnapshotEntry]:
 def take(on: date, actor: User | None) -> RegistrySnapshot:
     """Sign and store the registry as it stood on `on`; audited; commits.
 
-    Needs a request context (the issuer's URL is part of the signed document).
+    Needs an app context (the issuer's URL, from LMS_PUBLIC_URL, is part of the document).
+    One snapshot per date: raises `SnapshotExists` with the stored one when the date has it,
+    also when another request stored it a moment earlier.
     """
     if on > clock.today():
         raise SnapshotRefused(on.isoformat())
+    existing = on_date(on)
+    if existing is not None:
+        raise SnapshotExists(existing)
     document = RegistrySnapshotDocument(
         taken_on=on,
         generated_at=datetime.now(UTC),
@@ -106,7 +127,14 @@ def take(on: date, actor: User | None) -> RegistrySnapshot:
         },
     )
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request stored this date's snapshot meanwhile
+        db.session.rollback()
+        existing = on_date(on)
+        if existing is None:
+            raise
+        raise SnapshotExists(existing) from None
     audit.record(
         actor,
         "registry.snapshot",
@@ -114,6 +142,8 @@ def take(on: date, actor: User | None) -> RegistrySnapshot:
         row.id,
         {"taken_on": on.isoformat(), "entries": row.entries, "sha256": digest},
     )
+    # Every snapshot also pins the audit chain's head, with its own event (docs/audit.md).
+    audit_checkpoints.write_checkpoint(audit_checkpoints.REGISTRY_SNAPSHOT, commit=False)
     db.session.commit()
     return row
 

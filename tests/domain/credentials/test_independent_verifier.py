@@ -1,7 +1,8 @@
 """An independent verifier: PyJWT and the published JWK Set only, no project verification code.
 
 It stands in for any third party (a ministry system, a wallet) checking a downloaded credential
-against ``/.well-known/jwks.json`` and the published status list.
+against ``/.well-known/jwks.json`` and the published status list, reading the two-bit
+``message`` entry exactly as the Bitstring Status List spec describes.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from typing import Any
 import jwt
 import pytest
 
-from lms.domain.credentials import CREDENTIAL_TIMEZONE, key_id, sign_vc_jwt
-from tests.domain.credentials.samples import INDEX, REVOCATION_URL, SNAPSHOT, Issuer, badge
+from lms.domain.credentials import CREDENTIAL_TIMEZONE, sign_vc_jwt
+from tests.domain.credentials.samples import (
+    INDEX,
+    MESSAGE_URL,
+    SNAPSHOT,
+    Issuer,
+    badge,
+    kid_of,
+)
 
 
 def independent_verify(token: str, key_set: jwt.PyJWKSet) -> dict[str, Any]:
@@ -27,24 +35,34 @@ def independent_verify(token: str, key_set: jwt.PyJWKSet) -> dict[str, Any]:
     payload: dict[str, Any] = jwt.decode(
         token,
         key,
-        algorithms=["EdDSA"],
-        options={"require": ["iss", "nbf", "iat"]},
+        algorithms=["ES256"],
+        options={"require": ["iss", "sub", "nbf", "iat"]},
         leeway=0,
     )
-    assert header["typ"] == "vc+jwt"
+    assert header["typ"] == "JWT"
     assert payload["iss"] == payload["issuer"]["id"]
+    assert payload["sub"] == payload["credentialSubject"]["id"]
     return payload
 
 
-def status_bit(status_list_token: str, key_set: jwt.PyJWKSet, index: int) -> bool:
-    """Bit ``index`` of a signed Bitstring Status List, read by hand as the spec describes."""
+def status_message(status_list_token: str, key_set: jwt.PyJWKSet, entry: dict[str, Any]) -> str:
+    """The message of ``entry`` in a signed Bitstring Status List, read by hand as the spec
+    describes: ``statusSize`` bits from position ``index * statusSize``, most significant
+    first, named by the entry's ``statusMessage``."""
     key = key_set[jwt.get_unverified_header(status_list_token)["kid"]]
-    listed = jwt.decode(status_list_token, key, algorithms=["EdDSA"])
+    listed = jwt.decode(status_list_token, key, algorithms=["ES256"])
     assert "BitstringStatusListCredential" in listed["type"]
+    assert listed["credentialSubject"]["statusPurpose"] == entry["statusPurpose"] == "message"
     encoded = listed["credentialSubject"]["encodedList"]
     assert encoded[0] == "u"  # multibase base64url, no padding
     raw = gzip.decompress(_decoded(encoded[1:]))
-    return bool(raw[index // 8] & (0x80 >> (index % 8)))
+    size, index = entry["statusSize"], int(entry["statusListIndex"])
+    assert len(raw) * 8 // size >= 131_072
+    value = 0
+    for position in range(index * size, index * size + size):
+        value = value << 1 | bool(raw[position // 8] & (0x80 >> (position % 8)))
+    messages = {int(m["status"], 16): m["message"] for m in entry["statusMessage"]}
+    return messages[value]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +75,7 @@ def issued() -> tuple[Issuer, str, jwt.PyJWKSet]:
     snapshot = replace(
         SNAPSHOT, issued_on=today - timedelta(days=30), expires_on=today + timedelta(days=1000)
     )
-    token = sign_vc_jwt(badge(snapshot), issuer.key, key_id(issuer.key))
+    token = sign_vc_jwt(badge(snapshot), issuer.key, kid_of(issuer.key))
     return issuer, token, jwt.PyJWKSet.from_json(json.dumps(issuer.jwks()))
 
 
@@ -103,17 +121,20 @@ def test_rejects_every_flipped_byte_of_content(issued: tuple[Issuer, str, jwt.Py
                 independent_verify(".".join(changed), key_set)
 
 
-def test_sees_a_revocation_in_the_status_list(issued: tuple[Issuer, str, jwt.PyJWKSet]) -> None:
+def test_sees_suspension_and_revocation_in_the_status_list(
+    issued: tuple[Issuer, str, jwt.PyJWKSet],
+) -> None:
     issuer, token, key_set = issued
-    entry = next(
-        e for e in independent_verify(token, key_set)["credentialStatus"]
-        if e["statusPurpose"] == "revocation"
-    )  # fmt: skip
-    assert entry["statusListCredential"] == REVOCATION_URL
+    entry = independent_verify(token, key_set)["credentialStatus"]
+    assert entry["statusListCredential"] == MESSAGE_URL
     assert int(entry["statusListIndex"]) == INDEX
-    assert not status_bit(issuer.status_lists()[REVOCATION_URL], key_set, INDEX)
+    assert status_message(issuer.status_lists()[MESSAGE_URL], key_set, entry) == "valid"
+    issuer.suspended.set(INDEX)
+    assert status_message(issuer.status_lists()[MESSAGE_URL], key_set, entry) == "suspended"
     issuer.revoked.set(INDEX)
-    assert status_bit(issuer.status_lists()[REVOCATION_URL], key_set, INDEX)
+    assert status_message(issuer.status_lists()[MESSAGE_URL], key_set, entry) == "revoked"
+    issuer.revoked.set(INDEX, False)
+    issuer.suspended.set(INDEX, False)
 
 
 def _decoded(segment: str) -> bytes:

@@ -124,3 +124,16 @@ def test_most_prefix_letter_typos_are_caught() -> None:
     caught = sum(not is_valid_number(credential_number(a + "C", 2026, 42).replace(a, b, 1))
                  for a, b in pairs)  # fmt: skip
     assert caught / len(pairs) > 0.93
+
+
+def test_only_check_digit_wrong_tells_a_typo_from_nonsense() -> None:
+    from lms.domain.credentials import only_check_digit_wrong
+
+    number = credential_number("JC", 2026, 42)  # JC-2026-00042-3
+    wrong_check = number[:-1] + str((int(number[-1]) + 1) % 10)
+    assert only_check_digit_wrong(wrong_check)
+    assert only_check_digit_wrong("jc 2026 00024 3")  # a swapped serial, caught by the check
+    assert not only_check_digit_wrong(number)  # right
+    assert not only_check_digit_wrong("JC-2026-42-3")  # not a number's shape
+    assert not only_check_digit_wrong("hello")
+    assert not only_check_digit_wrong("J" * 500)

@@ -13,9 +13,9 @@ from tests.domain.credentials.samples import (
     INDEX,
     ISSUER_ID,
     ISSUER_NAME,
-    REVOCATION_URL,
+    MESSAGE_URL,
     SNAPSHOT,
-    SUSPENSION_URL,
+    SUBJECT_ID,
     badge,
     without_expiry,
 )
@@ -60,18 +60,23 @@ def test_shape() -> None:
     assert vc["url"] == f"https://lms.example.mn/verify/{SNAPSHOT.number}"
 
 
-def test_status_entries() -> None:
-    revocation, suspension = badge()["credentialStatus"]
-    assert revocation == {
-        "id": f"{REVOCATION_URL}#{INDEX}",
+def test_one_status_entry_tells_revocation_and_suspension() -> None:
+    vc = badge()
+    assert vc["credentialStatus"] == {
+        "id": f"{MESSAGE_URL}#{INDEX}",
         "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
+        "statusPurpose": "message",
         "statusListIndex": str(INDEX),
-        "statusListCredential": REVOCATION_URL,
+        "statusListCredential": MESSAGE_URL,
+        "statusSize": 2,
+        "statusMessage": [
+            {"status": "0x0", "message": "valid"},
+            {"status": "0x1", "message": "suspended"},
+            {"status": "0x2", "message": "revoked"},
+            {"status": "0x3", "message": "unused"},
+        ],
     }
-    assert suspension["statusPurpose"] == "suspension"
-    assert suspension["statusListCredential"] == SUSPENSION_URL
-    assert suspension["statusListIndex"] == str(INDEX)
+    assert vc["credentialSubject"]["id"] == SUBJECT_ID
 
 
 def test_seminar_without_expiry_or_subsidy() -> None:
@@ -106,15 +111,15 @@ def test_nothing_private() -> None:
     assert "уб99" not in text
 
 
-def test_lists_must_differ() -> None:
-    with pytest.raises(ValueError, match="separate"):
-        open_badge_credential(
-            SNAPSHOT,
-            issuer_id=ISSUER_ID,
-            issuer_name=ISSUER_NAME,
-            credential_id="urn:x",
-            verify_url="https://x",
-            status_list_url=REVOCATION_URL,
-            suspension_list_url=REVOCATION_URL,
-            status_index=1,
-        )
+def test_holder_id_is_a_uuid_urn_and_the_index_is_not_negative() -> None:
+    common: dict[str, Any] = {
+        "issuer_id": ISSUER_ID,
+        "issuer_name": ISSUER_NAME,
+        "credential_id": "urn:x",
+        "verify_url": "https://x",
+        "status_list_url": MESSAGE_URL,
+    }
+    with pytest.raises(ValueError, match="urn:uuid"):
+        open_badge_credential(SNAPSHOT, **common, status_index=1, subject_id="УБ99112233")
+    with pytest.raises(ValueError, match=">= 0"):
+        open_badge_credential(SNAPSHOT, **common, status_index=-1, subject_id=SUBJECT_ID)

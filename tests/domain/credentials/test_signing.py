@@ -9,7 +9,7 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
+from cryptography.hazmat.primitives.asymmetric.ec import SECP384R1, generate_private_key
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
@@ -30,7 +30,7 @@ from lms.domain.credentials import (
     sign_vc_jwt,
     verify_vc_jwt,
 )
-from tests.domain.credentials.samples import NOW, Issuer, badge
+from tests.domain.credentials.samples import NOW, Issuer, badge, kid_of
 
 
 def _b64(data: bytes) -> str:
@@ -55,11 +55,14 @@ def test_pem_round_trip_and_refusals() -> None:
     pem = private_key_pem(key)
     assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
     assert key_id(load_private_key_pem(pem)) == key_id(key)
-    ec_pem = generate_private_key(SECP256R1()).private_bytes(
+    # A key file of the first release (Ed25519) still loads.
+    old = Ed25519PrivateKey.generate()
+    assert key_id(load_private_key_pem(private_key_pem(old))) == key_id(old)
+    p384_pem = generate_private_key(SECP384R1()).private_bytes(
         Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
     )
-    with pytest.raises(ValueError, match="Ed25519"):
-        load_private_key_pem(ec_pem)
+    with pytest.raises(ValueError, match="P-256 or Ed25519"):
+        load_private_key_pem(p384_pem)
     encrypted = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(b"pw"))
     with pytest.raises(ValueError, match="unencrypted"):
         load_private_key_pem(encrypted)
@@ -71,7 +74,10 @@ def test_jwks_document() -> None:
     keys = [new_signing_key(), new_signing_key()]
     jwks = jwks_document(keys)
     assert [jwk["kid"] for jwk in jwks["keys"]] == [key_id(k) for k in keys]
-    assert all(set(jwk) == {"kty", "crv", "x", "kid", "alg", "use"} for jwk in jwks["keys"])
+    assert all(set(jwk) == {"kty", "crv", "x", "y", "kid", "alg", "use"} for jwk in jwks["keys"])
+    assert all(
+        (jwk["kty"], jwk["crv"], jwk["alg"]) == ("EC", "P-256", "ES256") for jwk in jwks["keys"]
+    )
     assert not any("d" in jwk for jwk in jwks["keys"])  # never the private part
     assert find_public_key(jwks, key_id(keys[1])) is not None
     assert find_public_key(jwks, "nope") is None
@@ -84,10 +90,11 @@ def test_round_trip_and_header() -> None:
     vc = badge()
     token = issuer.issue()
     header = json.loads(_unb64(token.split(".")[0]))
-    assert header == {"alg": "EdDSA", "cty": "vc", "kid": key_id(issuer.key), "typ": "vc+jwt"}
+    assert header == {"alg": "ES256", "kid": kid_of(issuer.key), "typ": "JWT"}
     verified = verify_vc_jwt(token, issuer.jwks())
-    claims = {k: verified.pop(k) for k in ("iss", "jti", "iat", "nbf", "exp")}
+    claims = {k: verified.pop(k) for k in ("iss", "jti", "sub", "iat", "nbf", "exp")}
     assert verified == vc  # the payload is the VC itself, plus consistent JWT claims
+    assert claims["sub"] == vc["credentialSubject"]["id"]
     assert claims["iss"] == vc["issuer"]["id"]
     assert claims["jti"] == vc["id"]
     assert claims["iat"] == int(NOW.timestamp())
@@ -150,8 +157,11 @@ def test_flipping_any_byte_fails() -> None:
         (lambda t: "", "malformed"),
         (lambda t: _with_header(t, alg="none"), "unsupported_algorithm"),
         (lambda t: _with_header(t, alg="HS256"), "unsupported_algorithm"),
-        (lambda t: _with_header(t, typ="JWT"), "wrong_type"),
+        (lambda t: _with_header(t, typ="vc"), "wrong_type"),
         (lambda t: _with_header(t, kid="someone-else"), "unknown_key"),
+        # An ES256 key is never used for another algorithm (no algorithm confusion).
+        (lambda t: _with_header(t, alg="EdDSA"), "unknown_key"),
+        (lambda t: _with_header(t, typ=None), "bad_signature"),  # allowed, but signed over
         (lambda t: _with_header(t, crit=["b64"]), "malformed"),
         (lambda t: _with_header(t, extra="x"), "bad_signature"),
     ],
@@ -174,6 +184,7 @@ def _with_header(token: str, **changes: Any) -> str:
     [
         ({"iss": "https://forger.example"}, "claims_mismatch"),
         ({"jti": "urn:other"}, "claims_mismatch"),
+        ({"sub": "urn:uuid:00000000-0000-4000-8000-000000000000"}, "claims_mismatch"),
         ({"nbf": 0}, "claims_mismatch"),
         ({"exp": 4102444800}, "claims_mismatch"),
         ({"@context": ["https://www.w3.org/2018/credentials/v1"]}, "wrong_type"),
@@ -185,8 +196,8 @@ def test_signed_but_inconsistent_payloads_are_refused(change: dict[str, Any], re
     issuer = Issuer.new()
     token = issuer.issue()
     payload = {**verify_vc_jwt(token, issuer.jwks()), **change}
-    headers = {"kid": key_id(issuer.key), "typ": "vc+jwt", "cty": "vc"}
-    forged = jwt.encode(payload, issuer.key, algorithm="EdDSA", headers=headers)
+    headers = {"kid": kid_of(issuer.key), "typ": "JWT"}
+    forged = jwt.encode(payload, issuer.key, algorithm="ES256", headers=headers)
     with pytest.raises(CredentialInvalid) as caught:
         verify_vc_jwt(forged, issuer.jwks())
     assert caught.value.reason == reason
@@ -195,5 +206,23 @@ def test_signed_but_inconsistent_payloads_are_refused(change: dict[str, Any], re
 def test_verification_ignores_dates() -> None:
     # verify_vc_jwt checks the signature only; verify_credential judges the dates.
     issuer = Issuer.new()
-    token = sign_vc_jwt(badge(), issuer.key, key_id(issuer.key), issued_at=datetime.now(UTC))
+    token = sign_vc_jwt(badge(), issuer.key, kid_of(issuer.key), issued_at=datetime.now(UTC))
     assert verify_vc_jwt(token, issuer.jwks())["validUntil"] == "2029-03-12T23:59:59+08:00"
+
+
+def test_credentials_of_the_first_release_still_verify() -> None:
+    # EdDSA, typ vc+jwt with cty, a bare thumbprint kid: published beside today's ES256 keys.
+    issuer = Issuer.new()
+    old = issuer.issue_legacy()
+    header = json.loads(_unb64(old.split(".")[0]))
+    assert header == {
+        "alg": "EdDSA",
+        "cty": "vc",
+        "kid": key_id(issuer.legacy_keys[0]),
+        "typ": "vc+jwt",
+    }
+    assert verify_vc_jwt(old, issuer.jwks())["credentialSubject"]["licenseNumber"]
+    # ... but not with an ES256 header pointing at the Ed25519 key.
+    with pytest.raises(CredentialInvalid) as caught:
+        verify_vc_jwt(_with_header(old, alg="ES256"), issuer.jwks())
+    assert caught.value.reason == "unknown_key"

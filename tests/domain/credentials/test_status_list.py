@@ -130,3 +130,29 @@ def test_pick_status_index() -> None:
     assert 0 <= pick_status_index(set()) < MIN_LENGTH
     with pytest.raises(ValueError, match="taken"):
         pick_status_index(set(range(8)), length=8)
+
+
+def test_message_list_holds_two_bits_per_credential() -> None:
+    from lms.domain.credentials import MESSAGE_SIZE, message_list, read_value
+
+    bits = message_list([(0, "suspended"), (5, "revoked"), (131_071, "revoked")])
+    assert bits.length == MIN_LENGTH * MESSAGE_SIZE  # 131,072 entries of two bits
+    assert [read_value(bits, i, MESSAGE_SIZE) for i in (0, 1, 5, 131_071)] == [1, 0, 2, 2]
+    # Entry 5 is bits 10 and 11: "10" (0x2), the most significant bit first.
+    assert (bits.get(10), bits.get(11)) == (True, False)
+    assert bits.set_indexes() == [1, 10, 262_142]
+    listed = status_list_credential(
+        "https://x/m", "message", bits, "https://x/i", datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    subject = listed["credentialSubject"]
+    assert (subject["statusPurpose"], subject["statusSize"]) == ("message", 2)
+    assert [m["message"] for m in subject["statusMessage"]] == [
+        "valid",
+        "suspended",
+        "revoked",
+        "unused",
+    ]
+    with pytest.raises(ValueError, match="entries"):
+        status_list_credential("u", "message", StatusBits(MIN_LENGTH), "x", datetime.now(UTC))
+    with pytest.raises(KeyError):
+        message_list([(1, "expired")])

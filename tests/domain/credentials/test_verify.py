@@ -1,4 +1,8 @@
-"""Offline verification: signature, dates, revocation and suspension, and untrusted lists."""
+"""Offline verification: signature, dates, revocation and suspension, and untrusted lists.
+
+Today's credentials carry one ``message`` status entry; those of the first release two entries
+(revocation and suspension lists) and an EdDSA signature. Both must keep verifying.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from lms.domain.credentials import (
     StatusBits,
     key_id,
+    message_list,
     new_signing_key,
     sign_vc_jwt,
     status_list_credential,
@@ -18,6 +23,7 @@ from lms.domain.credentials import (
 from tests.domain.credentials.samples import (
     INDEX,
     ISSUER_ID,
+    MESSAGE_URL,
     NOW,
     REVOCATION_URL,
     SNAPSHOT,
@@ -50,12 +56,66 @@ def test_valid(issuer: Issuer) -> None:
     [(True, False, "revoked"), (False, True, "suspended"), (True, True, "revoked")],
 )
 def test_status_bits(issuer: Issuer, revoked: bool, suspended: bool, reason: str) -> None:
-    token = issuer.issue()
+    token, old_token = issuer.issue(), issuer.issue_legacy()
     issuer.revoked.set(INDEX, revoked)
     issuer.suspended.set(INDEX, suspended)
     result = verify_credential(token, issuer.jwks(), issuer.status_lists(), NOW)
     assert (result.valid, result.reason) == (False, reason)
-    assert (result.revoked, result.suspended) == (revoked, suspended)
+    # One two-bit entry holds one status: revoked wins over suspended.
+    assert (result.revoked, result.suspended) == (revoked, suspended and not revoked)
+    old = verify_credential(old_token, issuer.jwks(), issuer.status_lists(), NOW)
+    assert (old.valid, old.reason) == (False, reason)
+    assert (old.revoked, old.suspended) == (revoked, suspended)
+
+
+def test_a_credential_of_the_first_release_still_verifies(issuer: Issuer) -> None:
+    issuer.rotate()  # signed since with ES256 keys; the old Ed25519 key stays published
+    old = issuer.issue_legacy()
+    assert isinstance(verify_credential(old, issuer.jwks(), {}, NOW).vc, dict)
+    result = verify_credential(old, issuer.jwks(), issuer.status_lists(), NOW)
+    assert (result.valid, result.reason) == (True, "valid")
+    assert len(result.vc["credentialStatus"]) == 2 if result.vc else False
+
+
+def test_message_values_follow_status_message(issuer: Issuer) -> None:
+    # The two bits of entry INDEX, read as the spec says (index * statusSize, most
+    # significant first), and named by the entry's statusMessage.
+    token = issuer.issue()
+    for status, reason in (("valid", "valid"), ("suspended", "suspended"), ("revoked", "revoked")):
+        bits = message_list([(INDEX, status)])
+        listed = status_list_credential(MESSAGE_URL, "message", bits, ISSUER_ID, NOW)
+        result = verify_credential(token, issuer.jwks(), {MESSAGE_URL: issuer.sign(listed)}, NOW)
+        assert result.reason == reason
+    unused = StatusBits(2 * 131_072)
+    unused.set(2 * INDEX)
+    unused.set(2 * INDEX + 1)  # 0x3: never written by the issuer, so not to be trusted
+    listed = status_list_credential(MESSAGE_URL, "message", unused, ISSUER_ID, NOW)
+    result = verify_credential(token, issuer.jwks(), {MESSAGE_URL: issuer.sign(listed)}, NOW)
+    assert result.reason == "status_invalid"
+
+
+def test_a_one_bit_list_where_the_message_list_belongs_is_refused(issuer: Issuer) -> None:
+    wrong = status_list_credential(MESSAGE_URL, "revocation", StatusBits(), ISSUER_ID, NOW)
+    lists = {**issuer.status_lists(), MESSAGE_URL: issuer.sign(wrong)}
+    assert verify_credential(issuer.issue(), issuer.jwks(), lists, NOW).reason == "status_invalid"
+
+
+def test_foreign_issuer_is_refused_before_anything_is_read(issuer: Issuer) -> None:
+    stranger = Issuer.new()
+    vc = {**badge(), "issuer": {"id": "https://other.example/issuer", "type": ["Profile"]}}
+    token = stranger.sign(vc)
+    result = verify_credential(
+        token, issuer.jwks(), issuer.status_lists(), NOW, expected_issuer=ISSUER_ID
+    )
+    assert (result.valid, result.reason, result.issuer) == (
+        False,
+        "foreign_issuer",
+        "https://other.example/issuer",
+    )
+    own = verify_credential(
+        issuer.issue(), issuer.jwks(), issuer.status_lists(), NOW, expected_issuer=ISSUER_ID
+    )
+    assert own.valid
 
 
 def test_reinstated_after_suspension(issuer: Issuer) -> None:
@@ -100,12 +160,16 @@ def test_revocation_outranks_expiry(issuer: Issuer) -> None:
 
 def test_missing_status_list_fails_closed(issuer: Issuer) -> None:
     lists = issuer.status_lists()
-    del lists[SUSPENSION_URL]
+    del lists[MESSAGE_URL]
     result = verify_credential(issuer.issue(), issuer.jwks(), lists, NOW)
+    assert (result.valid, result.reason) == (False, "status_unavailable")
+    lists = issuer.status_lists()
+    del lists[SUSPENSION_URL]
+    result = verify_credential(issuer.issue_legacy(), issuer.jwks(), lists, NOW)
     assert (result.valid, result.reason) == (False, "status_unavailable")
     issuer.revoked.set(INDEX)
     lists = {REVOCATION_URL: issuer.status_lists()[REVOCATION_URL]}
-    result = verify_credential(issuer.issue(), issuer.jwks(), lists, NOW)
+    result = verify_credential(issuer.issue_legacy(), issuer.jwks(), lists, NOW)
     assert (result.reason, result.revoked) == ("revoked", True)  # what is known is still said
 
 
@@ -113,7 +177,7 @@ def test_swapped_lists_are_refused(issuer: Issuer) -> None:
     # Serving the (empty) suspension list where the revocation list belongs must not pass.
     lists = issuer.status_lists()
     swapped = {REVOCATION_URL: lists[SUSPENSION_URL], SUSPENSION_URL: lists[REVOCATION_URL]}
-    result = verify_credential(issuer.issue(), issuer.jwks(), swapped, NOW)
+    result = verify_credential(issuer.issue_legacy(), issuer.jwks(), swapped, NOW)
     assert (result.valid, result.reason) == (False, "status_invalid")
 
 
@@ -124,8 +188,8 @@ def _list(issuer: Issuer, purpose: str, bits: StatusBits, url: str = REVOCATION_
 
 def test_list_signed_by_someone_else_is_refused(issuer: Issuer) -> None:
     stranger = new_signing_key()
-    vc = status_list_credential(REVOCATION_URL, "revocation", StatusBits(), ISSUER_ID, NOW)
-    lists = {**issuer.status_lists(), REVOCATION_URL: sign_vc_jwt(vc, stranger, key_id(stranger))}
+    vc = status_list_credential(MESSAGE_URL, "message", message_list([]), ISSUER_ID, NOW)
+    lists = {**issuer.status_lists(), MESSAGE_URL: sign_vc_jwt(vc, stranger, key_id(stranger))}
     result = verify_credential(issuer.issue(), issuer.jwks(), lists, NOW)
     assert result.reason == "status_invalid"
 
@@ -136,7 +200,8 @@ def test_list_with_wrong_purpose_or_stale_is_refused(issuer: Issuer) -> None:
         **issuer.status_lists(),
         REVOCATION_URL: _list(issuer, "suspension", StatusBits()),
     }
-    assert verify_credential(token, issuer.jwks(), wrong_purpose, NOW).reason == "status_invalid"
+    old = issuer.issue_legacy()
+    assert verify_credential(old, issuer.jwks(), wrong_purpose, NOW).reason == "status_invalid"
     future = issuer.status_lists(valid_from=NOW + timedelta(days=1))
     assert verify_credential(token, issuer.jwks(), future, NOW).reason == "status_unavailable"
 
@@ -171,4 +236,4 @@ def test_naive_time_is_refused(issuer: Issuer) -> None:
 
 
 def test_unsigned_badge_is_a_dict_not_a_token() -> None:
-    assert badge()["credentialStatus"][0]["statusListIndex"] == str(INDEX)
+    assert badge()["credentialStatus"]["statusListIndex"] == str(INDEX)

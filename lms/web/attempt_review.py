@@ -1,4 +1,7 @@
-"""One attempt laid out for a trainer: each question, the trainee's answer, the right answer.
+"""One attempt laid out question by question: the trainee's answer and the right answer.
+
+Used by the trainer's view of an attempt and by the trainee's result page, which shows the
+right answers only where the quiz's feedback setting allows (`without_key`).
 
 Texts are rendered by the course renderer through `QuizTexts` (the only trusted HTML); the
 trainee's own typed answers stay plain text and are escaped by the template. Stored answers
@@ -150,3 +153,21 @@ def _typed(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
         return value
     return None
+
+
+def without_key(questions: list[ReviewedQuestion]) -> list[ReviewedQuestion]:
+    """The same questions with the trainee's answers only: no right answer, no verdict.
+
+    For a result page whose quiz does not show feedback (yet): the key stays on the server."""
+    return [
+        replace(
+            q,
+            correct=None,
+            points=None,
+            options=tuple(replace(o, correct=False) for o in q.options),
+            lines=tuple(replace(line, expected_html="", correct=False) for line in q.lines),
+            accepted=(),
+            truth_key=None,
+        )
+        for q in questions
+    ]

@@ -1,0 +1,180 @@
+"""The notifications the product sends, one function per event, called where it happens.
+
+Each is called inside the caller's transaction (before its commit): the notice and the mail's
+outbox row commit or roll back with the change itself.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.domain.roles import REVIEWER
+from lms.extensions import db
+from lms.models import (
+    Cohort,
+    CohortTrainer,
+    Credential,
+    Enrolment,
+    RegistryDecision,
+    RoleGrant,
+    User,
+)
+from lms.public_urls import public_path_url
+from lms.services.notifications.sending import notify
+
+
+def _name(texts: object, language: str) -> str:
+    if isinstance(texts, dict):
+        return str(texts.get(language) or texts.get("mn") or next(iter(texts.values()), ""))
+    return str(texts or "")
+
+
+def _credential_name(credential: Credential, language: str) -> str:
+    snapshot = credential.snapshot or {}
+    return _name(snapshot.get("credential_name") or snapshot.get("course_title"), language)
+
+
+def credential_issued(credential: Credential, holder: User) -> None:
+    with force_locale(holder.locale or "mn"):
+        name = _credential_name(credential, holder.locale)
+        notify(
+            holder,
+            "credential_issued",
+            _("Your credential %(number)s was issued", number=credential.number),
+            [
+                _(
+                    "%(name)s, number %(number)s, was issued to you.",
+                    name=name,
+                    number=credential.number,
+                ),
+                _("Anyone can check it at the verification address below."),
+            ],
+            link=public_path_url(f"/verify/{credential.number}"),
+        )
+
+
+def credential_status_changed(credential: Credential, holder: User, action: str) -> None:
+    """Suspended, reinstated or revoked: required, the holder cannot turn it off."""
+    with force_locale(holder.locale or "mn"):
+        subjects = {
+            "suspend": _("Your credential %(number)s was suspended", number=credential.number),
+            "reinstate": _("Your credential %(number)s was reinstated", number=credential.number),
+            "revoke": _("Your credential %(number)s was revoked", number=credential.number),
+        }
+        paragraphs = [subjects[action] + "."]
+        if credential.status_reason and action != "reinstate":
+            paragraphs.append(_("Reason: %(reason)s", reason=credential.status_reason))
+        notify(
+            holder,
+            "credential_status",
+            subjects[action],
+            paragraphs,
+            link=public_path_url(f"/verify/{credential.number}"),
+        )
+
+
+def credential_expiring(credential: Credential, holder: User, days: int) -> bool:
+    """The 90, 30 or 7-day reminder; once ever per credential and stage."""
+    with force_locale(holder.locale or "mn"):
+        expires = credential.expires_on.isoformat() if credential.expires_on else ""
+        return notify(
+            holder,
+            "credential_expiring",
+            _(
+                "Your credential %(number)s expires in %(days)s days",
+                number=credential.number,
+                days=days,
+            ),
+            [
+                _(
+                    "%(name)s, number %(number)s, is valid until %(date)s.",
+                    name=_credential_name(credential, holder.locale),
+                    number=credential.number,
+                    date=expires,
+                ),
+                _("Renew it before then to keep claiming the service subsidy."),
+            ],
+            link=public_path_url("/my"),
+            dedupe_key=f"expiring:{credential.id}:{days}",
+        )
+
+
+def renewal_window_opened(credential: Credential, holder: User) -> bool:
+    with force_locale(holder.locale or "mn"):
+        return notify(
+            holder,
+            "renewal_window",
+            _("You can now renew credential %(number)s", number=credential.number),
+            [
+                _(
+                    "The renewal window of credential %(number)s is open; it expires on %(date)s.",
+                    number=credential.number,
+                    date=credential.expires_on.isoformat() if credential.expires_on else "",
+                )
+            ],
+            link=public_path_url("/my"),
+            dedupe_key=f"renewal-window:{credential.id}",
+        )
+
+
+def enrolment_decided(enrolment: Enrolment, approved: bool) -> None:
+    trainee = enrolment.user
+    with force_locale(trainee.locale or "mn"):
+        course = _name(enrolment.course_version.meta.get("title"), trainee.locale)
+        if approved:
+            subject = _("You are enrolled in %(course)s", course=course)
+        else:
+            subject = _("Your request to join %(course)s was declined", course=course)
+        paragraphs = [subject + "."]
+        if enrolment.decision_message:
+            paragraphs.append(
+                _("Message from the trainer: %(message)s", message=enrolment.decision_message)
+            )
+        notify(trainee, "enrolment_decided", subject, paragraphs, link=public_path_url("/my"))
+
+
+def enrolment_requested(enrolment: Enrolment) -> None:
+    """Tell the trainers of the request's cohort (or of every cohort of the course)."""
+    query = select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
+    if enrolment.cohort_id is not None:
+        query = query.where(CohortTrainer.cohort_id == enrolment.cohort_id)
+    else:
+        query = query.join(Cohort, Cohort.id == CohortTrainer.cohort_id).where(
+            Cohort.course_id == enrolment.course_id
+        )
+    for trainer in db.session.execute(query.distinct()).scalars():
+        with force_locale(trainer.locale or "mn"):
+            course = _name(enrolment.course_version.meta.get("title"), trainer.locale)
+            subject = _("%(name)s asks to join %(course)s", name=enrolment.user.name, course=course)
+            notify(
+                trainer,
+                "enrolment_requested",
+                subject,
+                [subject + ".", _("Approve or decline the request on your trainer page.")],
+                link=public_path_url("/trainer/"),
+            )
+
+
+def proposal_waiting(decision: RegistryDecision, proposer: User) -> None:
+    """Every other reviewer: a proposal needs a second person to confirm or reject it."""
+    reviewers = db.session.execute(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == REVIEWER, User.id != proposer.id, User.active.is_(True))
+    ).scalars()
+    credential = decision.credential
+    for reviewer in reviewers:
+        with force_locale(reviewer.locale or "mn"):
+            subject = _(
+                "A proposal on credential %(number)s waits for a second reviewer",
+                number=credential.number,
+            )
+            notify(
+                reviewer,
+                "proposal_waiting",
+                subject,
+                [subject + ".", _("Proposed by %(name)s.", name=proposer.name)],
+                link=public_path_url(f"/registry/coaches/{credential.user_id}"),
+            )

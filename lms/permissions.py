@@ -64,29 +64,22 @@ def can_see_private_data(user: Any) -> bool:
 
 def teaches_cohort(user: Any, cohort: Any) -> bool:
     """Cohort trainers (creator and co-trainers) act on their own cohorts; admins on all."""
-    if not (user.is_authenticated and cohort is not None):
+    if cohort is None:
         return False
-    if user.has_role(ADMIN):
-        return True
-    if not user.has_role(TRAINER):
-        return False
-    from sqlalchemy import select
-
-    from lms.extensions import db
     from lms.models import CohortTrainer
 
-    return (
-        db.session.execute(
-            select(CohortTrainer.id).where(
-                CohortTrainer.cohort_id == cohort.id, CohortTrainer.user_id == user.id
-            )
-        ).first()
-        is not None
-    )
+    return _admin_or_assigned_trainer(user, CohortTrainer, CohortTrainer.cohort_id == cohort.id)
 
 
 def follows_course(user: Any, course_id: int) -> bool:
     """Trainers an administrator assigned to the course (`CourseTrainer`); admins always."""
+    from lms.models import CourseTrainer
+
+    return _admin_or_assigned_trainer(user, CourseTrainer, CourseTrainer.course_id == course_id)
+
+
+def _admin_or_assigned_trainer(user: Any, assignment: Any, of_subject: Any) -> bool:
+    """Admins; trainers with a row in `assignment` (matching `of_subject`); nobody else."""
     if not user.is_authenticated:
         return False
     if user.has_role(ADMIN):
@@ -96,16 +89,11 @@ def follows_course(user: Any, course_id: int) -> bool:
     from sqlalchemy import select
 
     from lms.extensions import db
-    from lms.models import CourseTrainer
 
-    return (
-        db.session.execute(
-            select(CourseTrainer.id).where(
-                CourseTrainer.course_id == course_id, CourseTrainer.user_id == user.id
-            )
-        ).first()
-        is not None
-    )
+    found = db.session.execute(
+        select(assignment.id).where(of_subject, assignment.user_id == user.id)
+    ).first()
+    return found is not None
 
 
 def can_follow_enrolment(user: Any, enrolment: Any) -> bool:

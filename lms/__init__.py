@@ -64,9 +64,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _connect_services() -> None:
     """Wire the services that listen to events from the layers below them."""
-    from lms.services import certification
+    from lms.services import certification, renewal
 
     certification.listen()
+    renewal.listen()
 
 
 def _init_queue(app: Flask) -> None:

@@ -107,3 +107,40 @@ def can_follow_enrolment(user: Any, enrolment: Any) -> bool:
     if enrolment.cohort_id is None:
         return follows_course(user, enrolment.course_id)
     return teaches_cohort(user, enrolment.cohort)
+
+
+def can_decide_ce_activity(user: Any, activity: Any) -> bool:
+    """A coach's continuing-education activity is decided by an admin, or by a trainer who
+    follows the coach (a trainee of a cohort they teach, or outside cohorts on a course they
+    are assigned to); never by the coach."""
+    if not (user.is_authenticated and activity is not None) or activity.user_id == user.id:
+        return False
+    if user.has_role(ADMIN):
+        return True
+    if not user.has_role(TRAINER):
+        return False
+    from sqlalchemy import and_, or_, select
+
+    from lms.extensions import db
+    from lms.models import CohortTrainer, CourseTrainer, Enrolment
+
+    # The same rule as `lms.services.renewal.review.followed_coach_ids`, for one coach.
+    taught = select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
+    assigned = select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
+    query = select(Enrolment.id).where(
+        Enrolment.user_id == activity.user_id,
+        or_(
+            Enrolment.cohort_id.in_(taught),
+            and_(Enrolment.cohort_id.is_(None), Enrolment.course_id.in_(assigned)),
+        ),
+    )
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def can_see_ce_evidence(user: Any, activity: Any) -> bool:
+    """Evidence of an activity: its coach, the trainers who may decide it, reviewers, admins."""
+    if not (user.is_authenticated and activity is not None):
+        return False
+    if activity.user_id == user.id or user.has_role(REVIEWER, ADMIN):
+        return True
+    return can_decide_ce_activity(user, activity)

@@ -54,6 +54,16 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write a new file readable by this account only (0600) in a private (0700) folder.
+
+    Refuses to overwrite (`FileExistsError`): callers name files with fresh random names."""
+    make_private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 @event.listens_for(Engine, "do_connect")
 def _create_sqlite_file_privately(dialect: Any, _record: Any, cargs: Any, _cparams: Any) -> None:
     """Before SQLite opens a file that does not exist yet, create it 0600 (see module doc)."""

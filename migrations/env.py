@@ -92,6 +92,10 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    # Objects that exist on one database only (lms.models.dialect_only).
+    from lms.models.dialect_only import include_object
+
+    conf_args.setdefault("include_object", include_object(get_engine().dialect.name))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

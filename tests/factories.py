@@ -197,3 +197,33 @@ def add_graded_attempt(enrolment: Any, quiz_id: str = "final", **fields: Any) ->
     )
     db.session.add(attempt)
     return attempt
+
+
+CE_RENEWAL = """\
+    renewal:
+      continuing_education:
+        hours: 36
+        areas:
+          - id: practice
+            title: {mn: Практик, en: Practice}
+            min_hours: 12
+          - id: ethics
+            title: {mn: Ёс зүй, en: Ethics}
+            max_hours: 12
+"""
+
+
+def issue_renewable_credential(root: Path, holder: Any = None) -> tuple[Any, Any, Any]:
+    """(holder, trainer, credential): a credential renewable by 36 continuing-education hours
+    (areas `practice` and `ethics`), issued in a cohort of `trainer`."""
+    from lms.services.credentials import issuing as credentials
+    from lms.services.learning import enrolment as enrolments
+
+    course = publish_demo_course(
+        root, replace={"course.yml": ("    issue: trainer\n", "    issue: trainer\n" + CE_RENEWAL)}
+    )
+    holder = holder or make_user()
+    trainer = make_user(roles=("trainer",))
+    cohort = cohort_management.create_cohort(course, "Ховд 2027", trainer)
+    enrolment = enrolments.enrol(holder, course, key=cohort.enrolment_key).enrolment
+    return holder, trainer, credentials.issue(enrolment, trainer)

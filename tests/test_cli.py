@@ -76,10 +76,13 @@ def test_demo_creates_one_account_per_role_once(runner, db, app):
     assert set(published) == {f.name for f in bundled}
     assert all(len(versions) == 1 for versions in published.values())
     logins = [u for u in db.session.query(User).all() if not u.email.startswith("coach")]
+    # Two reviewers (the two-person rule can be tried) and two trainers.
     assert sorted(r for u in logins for r in u.role_names) == [
         "admin",
         "reviewer",
+        "reviewer",
         "trainee",
+        "trainer",
         "trainer",
     ]
     # Demo coaches hold credentials, so the registry has something to show a reviewer.
@@ -90,16 +93,19 @@ def test_demo_creates_one_account_per_role_once(runner, db, app):
     from lms.models import LessonProgress
 
     assert db.session.query(LessonProgress).count() > 0
-    # Each printed login really works.
+    # Every demo login is printed, and each printed login really works.
+    printed = []
     for line in first.output.splitlines():
         parts = line.split()
         if len(parts) == 3 and "@demo.example" in parts[1]:
             assert accounts.authenticate(parts[1], parts[2]) is not None
+            printed.append(parts[1])
+    assert printed == [email for _role, email, _name in demo.DEMO_ACCOUNTS]
     logins = Path(app.instance_path) / "demo-logins.txt"
     assert stat.S_IMODE(os.stat(logins).st_mode) == 0o600
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0
-    assert db.session.query(User).count() == 4 + len(demo.DEMO_COACHES)
+    assert db.session.query(User).count() == len(demo.DEMO_ACCOUNTS) + len(demo.DEMO_COACHES)
     assert "trainee@demo.example" in again.output
 
 

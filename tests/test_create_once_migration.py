@@ -38,7 +38,7 @@ def test_duplicates_are_settled_and_the_indexes_then_hold(app, db, tmp_path):
     first = issue_demo_credential(tmp_path)
     proposer = make_user(roles=("reviewer",))
     proposal = registry_decisions.propose(
-        first, proposer, registry_decisions.Proposal("suspend", "", "x")
+        first, proposer, registry_decisions.Proposal("suspend", "other", "x")
     )
     credential_index = _index(Credential, "uq_credential_current_enrolment")
     proposal_index = _index(RegistryDecision, "uq_registry_decision_open_proposal")

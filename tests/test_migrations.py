@@ -7,13 +7,18 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from lms.extensions import db as _db
+from lms.models.dialect_only import include_object
 from lms.services.credentials import lifecycle as credential_lifecycle
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(app, db):
     # The fixture database was built by `flask db upgrade` from an empty database.
     with _db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # An index only PostgreSQL has (the name search's trigram index) is not asked of SQLite.
+        only_here = include_object(connection.dialect.name)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": only_here}
+        )
         differences = compare_metadata(context, _db.metadata)
     assert differences == []
     tables = set(inspect(_db.engine).get_table_names())

@@ -94,6 +94,25 @@ def _request(tmp_path: Any) -> dict[str, Any]:
     return {"enrolment_id": enrolments.enrol(make_user(), course).enrolment.id}
 
 
+def _ce_activity(_: Any) -> dict[str, Any]:
+    """Another coach's submitted continuing-education activity (no trainer follows them)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from lms.services.renewal import ledger
+
+    submission = ledger.Submission(
+        "workshop", "Сургалт", "ТББ", date(2026, 1, 5), Decimal(2), "other", b"%PDF-1.7", "a.pdf"
+    )
+    return {"activity_id": ledger.submit(make_user(), submission).id}
+
+
+def _ce_provider(_: Any) -> dict[str, Any]:
+    from lms.services.renewal import providers
+
+    return {"provider_id": providers.add("Ховдын ТББ", make_user(roles=("admin",))).id}
+
+
 # endpoint: (method, url values factory or None, {visitor: expected})
 def everyone(status: int) -> dict[str, Any]:
     return dict.fromkeys(ROLES, status)
@@ -181,7 +200,7 @@ def _proposal(tmp_path: Any) -> dict[str, Any]:
 
     credential = issue_demo_credential(tmp_path)
     proposer = make_user(roles=("reviewer",))
-    decision = registry_decisions.propose(credential, proposer, Proposal("suspend", "", "x"))
+    decision = registry_decisions.propose(credential, proposer, Proposal("suspend", "other", "x"))
     return {"decision_id": decision.id}
 
 
@@ -194,9 +213,12 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "auth.login": ("GET", None, anonymous_only(200)),
     "auth.logout": ("POST", None, signed_in(302)),
     "auth.account": ("GET", None, signed_in(200)),
+    "auth.update_details": ("POST", None, signed_in(400)),  # an empty form: refused in words
+    "auth.request_name_correction": ("POST", None, signed_in(302)),
     "auth.notification_choices": ("GET", None, signed_in(200)),
     "auth.reset_request": ("GET", None, everyone(200)),
     "auth.reset_password": ("GET", lambda _: {"token": "not-a-token"}, everyone(302)),
+    "courses.catalog_json": ("GET", None, everyone(200)),
     "courses.course_file_view": (
         "GET",
         lambda _: {"slug": "demo", "key": "0123456789abcdef", "path": "assets/missing.svg"},
@@ -209,6 +231,24 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "learn.dashboard": ("GET", None, signed_in(200)),
     "learn.lesson": ("GET", _lesson, enrolled_only(403)),
     "learn.complete_lesson": ("POST", _lesson, enrolled_only(403)),
+    "learn.continuing_education": ("GET", None, signed_in(200)),
+    "learn.submit_ce": ("POST", None, signed_in(400)),  # an empty form: refused in words
+    # Evidence: its coach, the trainers who follow them, reviewers and admins; else 404.
+    "learn.ce_evidence": (
+        "GET",
+        _ce_activity,
+        {**registry_staff(200), "trainee": 404, "trainer": 404},
+    ),
+    "trainer.ce_queue": ("GET", None, trainers(200)),
+    # Admins decide every activity (an empty form: neither approve nor return, refused);
+    # a trainer who does not follow the coach is told nothing.
+    "trainer.ce_decide": ("POST", _ce_activity, {**trainers(400), "trainer": 404}),
+    "admin.ce_providers": ("GET", None, only_admin(200)),
+    "admin.remove_ce_provider": ("POST", _ce_provider, only_admin(303)),
+    "learn.start": ("GET", None, everyone(302)),
+    "learn.manifest": ("GET", None, everyone(200)),
+    "learn.service_worker": ("GET", None, everyone(200)),
+    "learn.offline": ("GET", _course, enrolled_only(403)),
     "quiz.overview": ("GET", _quiz, enrolled_only(403)),
     "quiz.start": ("POST", _quiz, enrolled_only(403)),
     "quiz.question": ("GET", lambda t: _someone_elses_attempt(t, number=1), enrolled_only(404)),
@@ -246,7 +286,9 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "certificates.credential_json": ("GET", _credential, enrolled_only(404)),
     "certificates.issuer": ("GET", None, everyone(200)),
     "trainer.trainee": ("GET", _trainee_enrolment, cohort_trainers(200)),
-    "trainer.sign_off": ("POST", _trainee_enrolment, cohort_trainers(302)),
+    # Admins reach the page but sign off (and void) only if they are also trainers.
+    "trainer.sign_off": ("POST", _trainee_enrolment, cohort_trainers(403)),
+    "trainer.void_practicum": ("POST", _trainee_enrolment, cohort_trainers(403)),
     "trainer.approve_credential": ("POST", _trainee_enrolment, cohort_trainers(302)),
     "trainer.attendance": ("GET", _cohort, cohort_trainers(200)),
     "trainer.cohort": ("GET", _cohort, cohort_trainers(200)),
@@ -270,6 +312,10 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "admin.users": ("GET", None, only_admin(200)),
     "admin.user_roles": ("GET", _other_user, only_admin(200)),
     "admin.user_courses": ("POST", _other_user, only_admin(302)),
+    "admin.rename_user": ("POST", _other_user, only_admin(400)),  # no name: the form again
+    "admin.disable_user": ("POST", _other_user, only_admin(302)),
+    "admin.enable_user": ("POST", _other_user, only_admin(302)),
+    "admin.send_welcome": ("POST", _other_user, only_admin(302)),
     "registry.export_csv": ("GET", None, registry_staff(200)),
     "registry.export_xlsx": ("GET", None, registry_staff(200)),
     "registry.prepare_export": ("POST", None, registry_staff(303)),
@@ -284,7 +330,12 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "registry.find_national_id": ("POST", None, registry_staff(400)),  # no number: the form
     "registry.coach": ("GET", _holder, registry_staff(200)),
     "registry.eligibility": ("GET", None, registry_staff(200)),
+    "registry.batch_eligibility": ("GET", None, registry_staff(200)),
+    # Without a sealed file from the answers page: back to the upload form.
+    "registry.batch_eligibility_result": ("POST", None, registry_staff(303)),
+    "registry.batch_eligibility_template": ("GET", None, registry_staff(200)),
     "registry.statistics": ("GET", None, registry_staff(200)),
+    "registry.pending_decisions": ("GET", None, registry_staff(200)),
     "registry.record_note": ("POST", _credential, registry_staff(302)),
     "registry.propose": ("POST", _credential, registry_staff(302)),
     "registry.confirm": ("POST", _proposal, registry_staff(302)),
@@ -295,6 +346,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "api.registry_credential": ("GET", _credential, no_token(401)),
     "api.registry_eligibility": ("GET", None, no_token(401)),
     "api.registry_eligibility_by_national_id": ("POST", None, no_token(401)),
+    "api.registry_eligibility_batch": ("POST", None, no_token(401)),
 }
 
 

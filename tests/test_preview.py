@@ -70,7 +70,9 @@ def rendered_containers(page: str) -> list[str]:
 
 
 def shown(problem: Problem) -> str:
-    return str(escape(str(problem)))
+    """How the preview shows a problem to an English interface: file:line, then the message."""
+    where = f"<code>{escape(problem.path)}:{problem.line}</code>"
+    return f"{where}: <span>{escape(problem.message)}</span>"
 
 
 def test_every_lesson_and_quiz_page_shows_rendered_content(client, folder):
@@ -166,7 +168,7 @@ def test_broken_lesson_shows_its_problem_at_the_top_of_its_page(client, folder):
     page = client.get("/lessons/01-social-model?lang=en").text
     problem = shown(own[0])
     assert f"{lesson.as_posix()}:" in problem
-    assert ": error: " in problem
+    assert ": error: " in str(own[0])
     assert problem in page
     assert page.index(problem) < page.index('class="lesson"')  # above the lesson
     assert "cannot be shown as trainees will see it" in page
@@ -251,8 +253,12 @@ def test_quiz_page_has_labelled_controls_for_every_question_type(client):
     assert ("input", "text", None) in kinds  # text
     assert ("input", "text", "decimal") in kinds  # numeric
     assert controls["q-roles-1-a"].get("name") == controls["q-roles-1-c"].get("name")
-    ordering = [el for key, el in controls.items() if key.startswith("q-stages-1-pos-")]
-    assert [labels[el.get("id")].text for el in ordering] == ["Position 1", "Position 2"]
+    ordering = [controls["q-stages-1-engage"], controls["q-stages-1-profile"]]  # item, position
+    assert [inner_html(labels[el.get("id")]) for el in ordering] == [
+        "Engagement",
+        "Vocational profiling",
+    ]
+    assert [o.get("value") for o in ordering[0].iter("option")] == ["", "1", "2"]
     matching = [controls["q-match-1-mobility"], controls["q-match-1-vision"]]
     assert [inner_html(labels[el.get("id")]) for el in matching] == ["Mobility", "Vision"]
     values = {option.get("value") for el in matching for option in el.iter("option")}
@@ -288,8 +294,8 @@ def test_question_macro_shows_a_saved_answer(client):
         (QuestionDisplay("w", "text", "W"), {"scalar": "a <b>"}, ['value="a &lt;b&gt;"']),
         (
             QuestionDisplay("o", "ordering", "O", two),
-            {"list": ["y", ""]},
-            ['name="q1-pos-1"', 'value="y" lang="en" selected', 'name="q1-pos-2"'],
+            {"positions": {"y": "1"}},
+            ['name="q1-x"', 'name="q1-y"', 'value="1" selected'],
         ),
         (
             QuestionDisplay("p", "matching", "P", two, (Choice("left", "L", "L"),)),
@@ -417,3 +423,24 @@ def test_payload_in_a_question_keeps_the_contract(xss_client, xss_folder, payloa
     for container in containers:
         assert contract_violations(container) == []
     assert_only_the_preview_script(page.text)
+
+
+def test_problems_are_in_the_interface_language(client, folder):
+    """The validator's messages are translated in the preview (file and line stay as they are):
+    a Mongolian interface shows Mongolian messages, and an English one the English text."""
+    (folder / "course.yml").write_text(
+        COURSE_YML.replace("enrolment: approval", "enrolment: aproval").replace(
+            "slug: demo", "slug: demo\nextra: 1"
+        ),
+        encoding="utf-8",
+    )
+    english = client.get("/").text
+    assert "unknown key &#39;extra&#39;" in english
+    assert "is not one of open, key, approval (did you mean &#39;approval&#39;?)" in english
+    with client.session_transaction() as session:
+        session["lang"] = "mn"
+    mongolian = client.get("/").text
+    assert "unknown key" not in mongolian
+    assert "did you mean" not in mongolian
+    assert "танигдаагүй түлхүүр &#39;extra&#39;" in mongolian
+    assert "course.yml:" in mongolian

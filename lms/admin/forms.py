@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.web.input_hygiene import PlainText
+from lms.web.status_reasons import check_reason, reason_choices
 
 ROLE_LABELS = {
     "trainee": _l("Trainee"),
@@ -55,16 +58,8 @@ class CredentialStatusForm(FlaskForm):
             SelectChoice("correction", _l("Reissue with the corrected profile (same dates)")),
         ],
     )
-    reason = SelectField(
-        _l("Reason"),
-        choices=[
-            SelectChoice("fraud", _l("Fraud")),
-            SelectChoice("issued_in_error", _l("Issued in error")),
-            SelectChoice("misconduct", _l("Misconduct")),
-            SelectChoice("holder_request", _l("At the holder's request")),
-            SelectChoice("other", _l("Other")),
-        ],
-    )
+    # No reason preselected; suspension and revocation each have their own list (lms.web).
+    reason = SelectField(_l("Reason"), choices=reason_choices(), default="")
     note = TextAreaField(
         _l("Note"),
         validators=[
@@ -74,3 +69,18 @@ class CredentialStatusForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Apply"))
+
+    def validate_reason(self, field: Any) -> None:
+        check_reason(self.action.data or "", field.data or "")
+
+
+class NameForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[PlainText(), DataRequired(message=_l("Enter the name.")), Length(max=200)],
+    )
+    submit = SubmitField(_l("Correct the name"))
+
+
+class AccountActionForm(FlaskForm):
+    """A button that changes the account (disable, enable, send a welcome link): CSRF only."""

@@ -7,9 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
-from lms.admin.forms import ROLE_LABELS, CourseTrainersForm, CredentialStatusForm, RolesForm
+from lms.admin.forms import (
+    ROLE_LABELS,
+    AccountActionForm,
+    CourseTrainersForm,
+    CredentialStatusForm,
+    NameForm,
+    RolesForm,
+)
 from lms.domain.credentials import IllegalTransition
 from lms.domain.registry.decisions import Proposal, needs_two_people
 from lms.domain.roles import ADMIN, TRAINER
@@ -17,6 +23,7 @@ from lms.extensions import db
 from lms.models import Course, Credential, User
 from lms.permissions import require_role
 from lms.services import clock
+from lms.services.accounts import staff
 from lms.services.accounts import users as accounts
 from lms.services.cohorts import course_trainers
 from lms.services.courses.store import latest_version
@@ -34,13 +41,13 @@ PAGE_SIZE = 50
 @bp.get("/users")
 @require_role(ADMIN)
 def users() -> ResponseReturnValue:
-    query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.name, User.id)
-    if query:
-        pattern = f"%{query.casefold()}%"
-        statement = statement.where(or_(User.name_folded.like(pattern), User.email.like(pattern)))
-    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
+    query = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    role = role if role in ROLE_LABELS else ""
+    page = db.paginate(staff.search(query, role), per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "admin/users.html", page=page, query=query, role=role, role_labels=ROLE_LABELS
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -62,9 +69,89 @@ def user_roles(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Roles saved for %(name)s.", name=user.name), "success")
         return redirect(url_for("admin.user_roles", user_id=user.id))
+    return _user_page(user, form)
+
+
+def _user_page(
+    user: User, form: RolesForm | None = None, name_form: NameForm | None = None
+) -> ResponseReturnValue:
     return render_template(
-        "admin/user_roles.html", user=user, form=form, courses_form=_courses_form(user)
-    )
+        "admin/user_roles.html",
+        user=user,
+        form=form or RolesForm(roles=sorted(user.role_names)),
+        courses_form=_courses_form(user),
+        name_form=name_form or NameForm(prefix="name", name=user.name),
+        action_form=AccountActionForm(),
+        credentials=staff.credentials_of(user),
+    ), 400 if name_form is not None and name_form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/name")
+@require_role(ADMIN)
+def rename_user(user_id: int) -> ResponseReturnValue:
+    """Correct the account's name (audited); issued credentials keep the name they carry."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = NameForm(prefix="name")
+    if not form.validate_on_submit():
+        return _user_page(user, name_form=form)
+    if staff.correct_name(user, form.name.data or "", current_user):
+        flash(_("Name corrected to %(name)s.", name=user.name), "success")
+    return redirect(url_for("admin.user_roles", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/disable")
+@require_role(ADMIN)
+def disable_user(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/enable")
+@require_role(ADMIN)
+def enable_user(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
+    user = db.session.get(User, user_id) or abort(404)
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    try:
+        staff.set_active(user, active, current_user)
+    except staff.CannotDisableSelf:
+        flash(_("You cannot disable your own account."), "error")
+    else:
+        if active:
+            flash(_("The account of %(name)s is enabled.", name=user.name), "success")
+        else:
+            flash(
+                _(
+                    "The account of %(name)s is disabled and every session of it has ended.",
+                    name=user.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("admin.user_roles", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/welcome")
+@require_role(ADMIN)
+def send_welcome(user_id: int) -> ResponseReturnValue:
+    """Mail a fresh set-your-password link (at most one per person every few minutes)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    try:
+        staff.send_welcome(user, current_user)
+    except staff.WelcomeTooSoon:
+        flash(
+            _("A welcome link was sent to this person a few minutes ago. Try again later."),
+            "error",
+        )
+    except accounts.AccountError:
+        flash(_("Enable the account before sending it a welcome link."), "error")
+    else:
+        flash(_("A welcome link is on its way to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.user_roles", user_id=user.id))
 
 
 def _courses_form(user: User) -> CourseTrainersForm:
@@ -160,3 +247,7 @@ def _propose(found: Credential, action: str, reason: str, note: str) -> Response
             "success",
         )
     return redirect(url_for("admin.credential", number=found.number))
+
+
+# Pre-approved continuing-education providers (registered on `bp`).
+from lms.admin import ce_views  # noqa: E402,F401

@@ -220,6 +220,90 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+# Batch eligibility (lms/api/batch.py). Each item's values are free text here: a malformed
+# number or date is answered in that item's `problems`, not by refusing the whole batch.
+BATCH_MAX_ITEMS = 5000
+BATCH_IDENTIFIER = {**TEXT, "maxLength": 64}
+BATCH_DATE = {**TEXT, "maxLength": 40, "description": "YYYY-MM-DD.", "examples": ["2026-11-30"]}
+SCHEMAS["BatchEligibilityItem"] = {
+    "type": "object",
+    "description": "One credential number or one national registration number, and a date.",
+    "additionalProperties": False,
+    "required": ["on"],
+    "properties": {
+        "number": {**BATCH_IDENTIFIER, "examples": ["JC-2026-00042-3"]},
+        "national_id": {
+            **BATCH_IDENTIFIER,
+            "examples": ["УБ99112233"],
+            "description": "National registration number (private; never log it).",
+        },
+        "on": BATCH_DATE,
+    },
+    "oneOf": [{"required": ["number"]}, {"required": ["national_id"]}],
+}
+SCHEMAS["BatchEligibilityRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["items"],
+    "properties": {
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": BATCH_MAX_ITEMS,
+            "items": _ref("BatchEligibilityItem"),
+        }
+    },
+}
+SCHEMAS["BatchProblem"] = _strict(
+    {
+        "code": {"type": "string", "examples": ["date_invalid", "number_unknown"]},
+        "message": {"type": "string"},
+    }
+)
+SCHEMAS["BatchEligibilityResult"] = _strict(
+    {
+        "index": {"type": "integer", "minimum": 0, "description": "The item's place, from 0."},
+        "outcome": {"type": "string", "enum": ["eligible", "not_eligible", "problem"]},
+        "eligibility": _nullable(_ref("Eligibility")),
+        "problems": {"type": "array", "items": _ref("BatchProblem")},
+    }
+)
+SCHEMAS["BatchEligibilityResponse"] = _strict(
+    {
+        "results": {"type": "array", "items": _ref("BatchEligibilityResult")},
+        "counts": _strict(
+            {
+                "eligible": {"type": "integer", "minimum": 0},
+                "not_eligible": {"type": "integer", "minimum": 0},
+                "problem": {"type": "integer", "minimum": 0},
+            }
+        ),
+    }
+)
+
+BATCH_PATH = {
+    "post": {
+        "operationId": "eligibilityBatch",
+        "summary": "Many (credential number or national ID, date) pairs at once.",
+        "description": (
+            f"At most {BATCH_MAX_ITEMS} items. Each item is answered in order: yes or no with "
+            "the reason, or the problems that stopped its check (a malformed number or date, "
+            "an unknown number). A national ID is answered from the best of the person's "
+            "credentials, as in the single check."
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ref("BatchEligibilityRequest")}},
+        },
+        "responses": {
+            "200": _ok("BatchEligibilityResponse", "One result per item, in order."),
+            "400": _error("The body is not a list of items as described."),
+            **AUTH_ERRORS,
+        },
+    }
+}
+
+
 def document(server_url: str) -> dict[str, Any]:
     """The OpenAPI document, with `server_url` (this site's /api/v1) as its server."""
     return {
@@ -297,6 +381,7 @@ def document(server_url: str) -> dict[str, Any]:
                     },
                 },
             },
+            "/registry/eligibility/batch": BATCH_PATH,
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -13,4 +13,4 @@ from lms.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from lms.api import openapi, registry  # noqa: E402,F401
+from lms.api import batch, openapi, registry  # noqa: E402,F401

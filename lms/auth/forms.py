@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.regions import REGIONS
@@ -27,6 +42,11 @@ def _password(label: str) -> PasswordField:
                 message=_l("Use at least %(n)s characters.", n=PASSWORD_MIN),
             ),
         ],
+        # The rules the validator enforces, said before the person types (not only on error).
+        description=_l(
+            "At least %(n)s characters. A few words you will remember make a strong password.",
+            n=PASSWORD_MIN,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -49,6 +69,38 @@ def _email() -> EmailField:
     )
 
 
+def _language_field() -> SelectField:
+    return SelectField(
+        _l("Preferred language"),
+        choices=[
+            SelectChoice(code, label, render_kw={"lang": code}) for code, label in LANGUAGES.items()
+        ],
+        default="mn",
+    )
+
+
+def _region_field() -> SelectField:
+    """Choices are set per request (`_region_choices`, in the person's language)."""
+    return SelectField(
+        _l("Aimag or district"),
+        validators=[DataRequired(message=_l("Choose your aimag or district."))],
+    )
+
+
+def _organisation_field() -> StringField:
+    return StringField(
+        _l("Organisation"),
+        validators=[PlainText(), Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+def _region_choices(locale: str) -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(r.code, r.name(locale)) for r in REGIONS
+    ]
+
+
 class RegisterForm(FlaskForm):
     name = StringField(
         _l("Full name"),
@@ -57,22 +109,9 @@ class RegisterForm(FlaskForm):
     )
     email = _email()
     password = _password(_l("Password"))
-    locale = SelectField(
-        _l("Preferred language"),
-        choices=[
-            SelectChoice(code, label, render_kw={"lang": code}) for code, label in LANGUAGES.items()
-        ],
-        default="mn",
-    )
-    region = SelectField(
-        _l("Aimag or district"),
-        validators=[DataRequired(message=_l("Choose your aimag or district."))],
-    )
-    organisation = StringField(
-        _l("Organisation"),
-        validators=[PlainText(), Optional(), Length(max=200)],
-        render_kw={"autocomplete": "organization"},
-    )
+    locale = _language_field()
+    region = _region_field()
+    organisation = _organisation_field()
     national_id = StringField(
         _l("National registration number (optional)"),
         validators=[Optional(), Length(max=20)],
@@ -83,9 +122,7 @@ class RegisterForm(FlaskForm):
 
     def __init__(self, *args: object, locale: str = "mn", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.region.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(r.code, r.name(locale)) for r in REGIONS
-        ]
+        self.region.choices = _region_choices(locale)
 
     def validate_national_id(self, field: StringField) -> None:
         value = normalise_national_id(field.data or "")
@@ -135,3 +172,48 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Set new password"))
+
+
+class AccountDetailsForm(FlaskForm):
+    """The person's own details (the account page); the email is changed by an administrator."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[PlainText(), DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        description=_l(
+            "As it should appear on your certificates. Credentials already issued keep the "
+            "name they were issued with."
+        ),
+        render_kw={"autocomplete": "name"},
+    )
+    region = _region_field()
+    organisation = _organisation_field()
+    phone = StringField(
+        _l("Phone number (optional)"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(
+                r"^\+?[0-9][0-9 ()-]{5,38}$",
+                message=_l("Use digits, spaces and a leading + only, for example 9911 2233."),
+            ),
+        ],
+        filters=[_strip],
+        description=_l("Only your trainers and administrators see it."),
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    locale = _language_field()
+    submit = SubmitField(_l("Save my details"))
+
+    def __init__(self, *args: object, locale: str = "mn", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = _region_choices(locale)
+
+
+class NameCorrectionForm(FlaskForm):
+    note = TextAreaField(
+        _l("Message to the administrator (optional)"),
+        validators=[PlainText(), Optional(), Length(max=500)],
+        description=_l("For example, what was wrong in the old name."),
+    )
+    submit = SubmitField(_l("Ask for corrected credentials"))

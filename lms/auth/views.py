@@ -1,4 +1,4 @@
-"""Registration, login, logout, password change and reset."""
+"""Registration, login (and where each role lands), logout, the account page, password reset."""
 
 from __future__ import annotations
 
@@ -20,22 +20,55 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from lms.auth.forms import (
+    AccountDetailsForm,
     ChangePasswordForm,
     LoginForm,
     LogoutForm,
+    NameCorrectionForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
+from lms.domain.roles import ADMIN, REVIEWER, TRAINER
 from lms.extensions import db, limiter
+from lms.i18n import LANGUAGES
+from lms.models import User
 from lms.security import is_safe_next
-from lms.services.accounts import login_throttle, self_service
+from lms.services.accounts import login_throttle, profile, self_service
 from lms.services.accounts import users as accounts
+from lms.services.learning import enrolment as enrolments
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 DEVICE_COOKIE = "lms_login_device"
 DEVICE_COOKIE_MAX_AGE = 180 * 86400
+
+# Where a role lands after login, most staff-like first: a person with several roles lands
+# on the first page their roles give them (admin > reviewer > trainer > trainee).
+LANDINGS: tuple[tuple[str, str], ...] = (
+    (ADMIN, "admin.users"),
+    (REVIEWER, "registry.index"),
+    (TRAINER, "trainer.home"),
+)
+
+
+def landing_url(user: User, next_page: str | None = None) -> str:
+    """A safe `next` if there is one, else the home of the user's most staff-like role."""
+    if is_safe_next(next_page):
+        return str(next_page)
+    for role, endpoint in LANDINGS:
+        if user.has_role(role):
+            return url_for(endpoint)
+    return url_for("learn.dashboard")
+
+
+def _welcome_landing(user: User) -> str:
+    """After choosing a password from a mailed link: a trainee's (newest) course, else home."""
+    if not user.has_role(*(role for role, _ in LANDINGS)):
+        places = [p for p in enrolments.learning_places(user) if p.enrolment.state == "active"]
+        if places:
+            return url_for("learn.course", slug=places[-1].course.slug)
+    return landing_url(user)
 
 
 def _login_failed(response: Response) -> bool:
@@ -95,7 +128,7 @@ def register() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     next_page = request.args.get("next")
     if current_user.is_authenticated:
-        return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+        return redirect(landing_url(current_user, next_page))
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data or ""
@@ -107,12 +140,26 @@ def login() -> ResponseReturnValue:
         user = outcome.user
         if user is not None:
             login_user(user)
-            session["lang"] = user.locale
-            response = redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+            _keep_language(user)
+            response = redirect(landing_url(user, next_page))
             _remember_device(response, email)
             return response
-        form.password.errors.append(_("Wrong email or password."))
+        if outcome.disabled:
+            form.password.errors.append(
+                _("This account has been disabled. Ask an administrator to enable it again.")
+            )
+        else:
+            form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def _keep_language(user: User) -> None:
+    """A language picked before logging in wins over the saved one, and is saved."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        profile.set_language(user, str(chosen))
+    else:
+        session["lang"] = user.locale
 
 
 def _throttled(form: LoginForm, retry_after: int) -> ResponseReturnValue:
@@ -160,9 +207,38 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("main.index"))
 
 
+def _account_page(
+    details: AccountDetailsForm | None = None,
+    password: ChangePasswordForm | None = None,
+    correction: NameCorrectionForm | None = None,
+) -> ResponseReturnValue:
+    """The account page with its three forms; 400 when the one submitted has errors."""
+    user = current_user._get_current_object()
+    if details is None:
+        details = AccountDetailsForm(
+            obj=user, formdata=None, prefix="details", locale=str(get_locale())
+        )
+    password = password or ChangePasswordForm(formdata=None)
+    correction = correction or NameCorrectionForm(formdata=None, prefix="correction")
+    failed = any(form.errors for form in (details, password, correction))
+    page = render_template(
+        "auth/account.html",
+        details_form=details,
+        form=password,
+        correction_form=correction,
+        credentials=profile.current_credentials(user),
+        other_name=profile.credentials_with_another_name(user),
+    )
+    return page, 400 if failed else 200
+
+
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
+    """GET: the page. POST: change the password (the details and the name correction post to
+    their own addresses)."""
+    if request.method == "GET":
+        return _account_page()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.check_password(current_user, form.current_password.data or ""):
@@ -174,8 +250,63 @@ def account() -> ResponseReturnValue:
             login_user(user)  # this session stays; every other one ends
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("auth/account.html", form=form), status
+    return _account_page(password=form)
+
+
+@bp.post("/details")
+@login_required
+def update_details() -> ResponseReturnValue:
+    form = AccountDetailsForm(prefix="details", locale=str(get_locale()))
+    if not form.validate_on_submit():
+        return _account_page(details=form)
+    user = current_user._get_current_object()
+    changed = profile.update_details(
+        user,
+        profile.AccountDetails(
+            name=form.name.data or "",
+            region=form.region.data or "",
+            organisation=form.organisation.data or "",
+            phone=form.phone.data or "",
+            locale=form.locale.data or "mn",
+        ),
+    )
+    if "locale" in changed:
+        session["lang"] = user.locale  # the page now speaks the language just chosen
+    if not changed:
+        flash(_("Nothing to save: your details were already these."), "info")
+    elif "name" in changed and profile.credentials_with_another_name(user):
+        flash(
+            _(
+                "Your details are saved. Your credentials still show the name they were issued"
+                " with: ask for corrected ones below."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Your details are saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/name-correction")
+@login_required
+def request_name_correction() -> ResponseReturnValue:
+    form = NameCorrectionForm(prefix="correction")
+    if not form.validate_on_submit():
+        return _account_page(correction=form)
+    user = current_user._get_current_object()
+    if not profile.credentials_with_another_name(user):
+        flash(_("Your credentials already carry the name on your account."), "info")
+    elif profile.request_name_correction(user, form.note.data or ""):
+        flash(
+            _(
+                "Your request was sent to the administrators. They will issue corrected"
+                " credentials; the old ones stay valid until then."
+            ),
+            "success",
+        )
+    else:
+        flash(_("You have already asked for credentials under this name."), "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -200,8 +331,11 @@ def reset_password(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         accounts.set_password(user, form.new_password.data or "")
         self_service.password_was_reset(user)
-        flash(_("Your password has been changed. You can log in now."), "success")
-        return redirect(url_for("auth.login"))
+        # The link proved the mailbox: the person is signed in, not sent to log in again.
+        login_user(user)
+        _keep_language(user)
+        flash(_("Your password is set. You are logged in."), "success")
+        return redirect(_welcome_landing(user))
     return render_template("auth/reset_password.html", form=form)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.request
 from pathlib import Path
 
 import click
@@ -16,11 +17,22 @@ from lms.services.learning.catalog import published_versions
 courses_cli = click.Group("courses", help="Check, publish, list and preview courses.")
 
 
+CATALOG_PATH = "/courses/catalog.json"
+AGAINST_TIMEOUT = 10  # seconds
+
+
 @courses_cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--against",
+    metavar="URL",
+    help="Check prerequisites kept elsewhere against the courses published on this LMS "
+    "(e.g. https://lms.example.mn). Without it they are warnings: publish them first.",
+)
+def check(paths: tuple[Path, ...], against: str | None) -> None:
     """Validate course folders; print PATH:LINE: problems; exit 1 on any error."""
-    problems = check_paths(list(paths))
+    published = _published_on(against) if against else None
+    problems = check_paths(list(paths), published)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.is_error)
@@ -64,3 +76,17 @@ def list_courses(as_json: bool) -> None:
                 f"  {version['version']:<10} {commit:<12} {version['published_at']}"
                 f"  {version['content_hash'][:12]}"
             )
+
+
+def _published_on(server: str) -> frozenset[str]:
+    """The slugs of the courses published on the LMS at `server` (exit 2 when unreachable)."""
+    if not server.startswith(("https://", "http://")):
+        raise click.BadParameter("give the LMS address with https://", param_hint="--against")
+    url = server.rstrip("/") + CATALOG_PATH
+    try:
+        with urllib.request.urlopen(url, timeout=AGAINST_TIMEOUT) as response:  # noqa: S310
+            data = json.load(response)
+        return frozenset(str(course["slug"]) for course in data["courses"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        click.echo(f"cannot read the published courses from {url}: {error}", err=True)
+        sys.exit(2)

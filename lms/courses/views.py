@@ -1,14 +1,15 @@
-"""Files of published course versions (images, captions, videos), public and immutable."""
+"""Files of published course versions (images, captions, videos), public and immutable; and the
+public list of published courses and their versions (`lms courses check --against`)."""
 
 from __future__ import annotations
 
 import posixpath
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, jsonify
 from flask.typing import ResponseReturnValue
 
 from lms.extensions import talisman
-from lms.services.learning.catalog import course_file
+from lms.services.learning.catalog import course_file, published_versions
 from lms.web.media import MEDIA_TYPES
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -33,3 +34,17 @@ def course_file_view(slug: str, key: str, path: str) -> ResponseReturnValue:
         "Cache-Control": "public, max-age=31536000, immutable",
     }
     return stored.data, 200, headers
+
+
+@bp.get("/catalog.json")
+def catalog_json() -> ResponseReturnValue:
+    """Slugs and versions of the published courses: what a course in another repository may
+    name as a prerequisite. Public facts only (no content, no commits)."""
+    courses = [
+        {"slug": course["slug"], "versions": [v["version"] for v in course["versions"]]}
+        for course in published_versions()
+        if course["versions"]
+    ]
+    response = jsonify({"courses": courses})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response

@@ -8,8 +8,11 @@ Summary figures, as the grid shows them:
 
 * ``progress``: lessons completed plus quizzes passed, as a whole percent of all lessons and
   quizzes in the course outline (rounded down, so 100 means everything is done);
-* ``quiz_average``: the mean of the counting score (`best_result`) of every quiz, a quiz never
-  graded counting 0; None when the trainee has not tried any quiz (or there is none);
+* ``quiz_average``: the mean of the counting score (`best_result`) of the *required* quizzes
+  (the course's ``certification.requires.quizzes``) the trainee has a graded attempt at; a quiz
+  not tried yet and an optional quiz do not count (`quiz_average`). None when no required quiz
+  has a graded attempt, so a trainee with 100 % on the only required quiz shows 100 %, not
+  the 17 % an average over six quizzes, five of them optional and untried, would give;
 * practicum: competencies signed off, then hours; attendance: sessions attended.
 
 Names sort in Mongolian alphabetical order (``Ө`` after ``О``, ``Ү`` after ``У``), which code
@@ -18,7 +21,7 @@ point order gets wrong; Latin letters come after Cyrillic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -67,6 +70,21 @@ def quiz_cell(attempts: Iterable[AttemptFacts]) -> QuizCell:
     )
 
 
+def quiz_average(cells: Mapping[str, QuizCell], required: Collection[str]) -> float | None:
+    """The mean counting score over the required quizzes with a graded attempt, else None.
+
+    Optional quizzes are practice and never count; a required quiz not tried (or not graded
+    yet) is left out rather than counted as 0, so the figure says how well the trainee does
+    on what they have taken, and the progress figure says how much is left.
+    """
+    scores = [
+        cell.percent
+        for quiz, cell in cells.items()
+        if quiz in required and cell.percent is not None
+    ]
+    return sum(scores) / len(scores) if scores else None
+
+
 @dataclass(frozen=True)
 class TraineeFacts:
     """What the database knows of one trainee in the cohort."""
@@ -100,16 +118,17 @@ def grid_row(
     lesson_ids: Sequence[str],
     quiz_ids: Sequence[str],
     competency_ids: Sequence[str],
+    *,
+    required_quiz_ids: Collection[str],
 ) -> GridRow:
-    """One trainee's row, with columns in the order of the given ids."""
+    """One trainee's row, with columns in the order of the given ids.
+
+    `required_quiz_ids`: the quizzes certification requires, the only ones the average reads.
+    """
     lessons = {lesson: lesson in facts.completed_lessons for lesson in lesson_ids}
     quizzes = {quiz: quiz_cell(facts.attempts.get(quiz, ())) for quiz in quiz_ids}
     items = len(lesson_ids) + len(quiz_ids)
     done = sum(lessons.values()) + sum(cell.passed for cell in quizzes.values())
-    tried = any(cell.attempts for cell in quizzes.values())
-    average = (
-        sum(cell.percent or 0.0 for cell in quizzes.values()) / len(quizzes) if tried else None
-    )
     return GridRow(
         enrolment_id=facts.enrolment_id,
         name=facts.name,
@@ -120,7 +139,7 @@ def grid_row(
         attended=facts.attended,
         status=facts.status,
         progress=(done * 100 // items) if items else 0,
-        quiz_average=average,
+        quiz_average=quiz_average(quizzes, required_quiz_ids),
     )
 
 

@@ -25,6 +25,7 @@ from xml.etree.ElementTree import Element
 import markdown
 from bleach.html5lib_shim import convert_entities
 from bleach.sanitizer import Cleaner
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
@@ -35,6 +36,10 @@ else:  # bleach ships html5lib vendored; this is its documented way to write a f
 
 LinkResolver = Callable[[str], str | None]
 """Maps a relative URL (without its ``#fragment``) to its final URL, or None to drop it."""
+TagObserver = Callable[[str, dict[str, str]], None]
+"""Sees each element of the sanitised output as it is written: ``(tag, attributes)`` for a
+start tag (values decoded), ``("/" + tag, {})`` for an end tag. The course checker reads
+links, media and structure this way instead of parsing the HTML once more."""
 
 # attr_list and md_in_html (both in "extra") are deliberately absent: attr_list lets authors set
 # arbitrary attributes, md_in_html changes how raw HTML is parsed.
@@ -54,6 +59,27 @@ _BLOCK_TAGS = _INLINE_TAGS | frozenset(
     figure figcaption video track source details summary""".split()
 )
 _PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# The title of a box written without one (``!!! tip``), in the lesson's own language: a lesson
+# may be in another language than the interface, so these are not in the UI's catalogue.
+ADMONITION_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "note": "Note",
+        "tip": "Tip",
+        "warning": "Warning",
+        "important": "Important",
+        "caution": "Caution",
+        "danger": "Danger",
+    },
+    "mn": {
+        "note": "Тэмдэглэл",
+        "tip": "Зөвлөгөө",
+        "warning": "Анхааруулга",
+        "important": "Чухал",
+        "caution": "Болгоомжтой",
+        "danger": "Аюул",
+    },
+}
 
 _GLOBAL_ATTRIBUTES = frozenset({"id", "title", "lang", "dir"})
 _TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
@@ -140,16 +166,28 @@ def _keep_relative(url: str) -> str:
 class _RewriteFilter(Filter):
     """After bleach: prefix ids, prune classes, resolve relative URLs, mark external links."""
 
-    def __init__(self, source: Any, resolve_link: LinkResolver, id_prefix: str) -> None:
+    def __init__(
+        self,
+        source: Any,
+        resolve_link: LinkResolver,
+        id_prefix: str,
+        observe: TagObserver | None = None,
+    ) -> None:
         super().__init__(source)
         self.resolve_link = resolve_link
         self.id_prefix = id_prefix
+        self.observe = observe
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         token: dict[str, Any]
         for token in super().__iter__():
             if token["type"] in ("StartTag", "EmptyTag"):
                 token["data"] = self._attributes(token["name"], dict(token["data"]))
+                if self.observe is not None:
+                    decoded = {name: convert_entities(v) for (_, name), v in token["data"].items()}
+                    self.observe(token["name"], decoded)
+            elif token["type"] == "EndTag" and self.observe is not None:
+                self.observe("/" + token["name"], {})
             yield token
 
     def _attributes(self, tag: str, attrs: dict[tuple[str | None, str], str]) -> dict[Any, str]:
@@ -218,11 +256,26 @@ class _UnwrapSingleParagraph(Treeprocessor):
         root.extend(list(paragraph))
 
 
+class _LocalisedAdmonition(AdmonitionProcessor):
+    """``!!! tip`` without a title: the label in the text's language (``language``), not the
+    English class name; an unknown kind or language keeps Markdown's own capitalised word."""
+
+    language = "en"
+
+    def get_class_and_title(self, match: re.Match[str]) -> tuple[str, str | None]:
+        klass, title = super().get_class_and_title(match)
+        if match.group(2) is None:
+            kind = klass.split(" ", 1)[0]
+            title = ADMONITION_LABELS.get(self.language, {}).get(kind, title)
+        return klass, title
+
+
 _local = threading.local()
 
 
-def _markdown(inline: bool) -> markdown.Markdown:
-    """A per-thread, reset Markdown converter (instances are not thread-safe)."""
+def _markdown(inline: bool, language: str = "en") -> markdown.Markdown:
+    """A per-thread, reset Markdown converter (instances are not thread-safe) for a text in
+    `language` (the untitled boxes' labels)."""
     key = "inline" if inline else "block"
     converter: markdown.Markdown | None = getattr(_local, key, None)
     if converter is None:
@@ -233,18 +286,30 @@ def _markdown(inline: bool) -> markdown.Markdown:
         )
         if inline:
             converter.treeprocessors.register(_UnwrapSingleParagraph(converter), "unwrap", 5)
+        else:
+            converter.parser.blockprocessors.register(
+                _LocalisedAdmonition(converter.parser), "admonition", 105
+            )
         setattr(_local, key, converter)
     converter.reset()
+    if not inline:
+        admonition = converter.parser.blockprocessors["admonition"]
+        assert isinstance(admonition, _LocalisedAdmonition)  # noqa: S101 - registered above
+        admonition.language = language
     return converter
 
 
 def _sanitise(
-    html: str, tags: frozenset[str], resolve_link: LinkResolver | None, id_prefix: str
+    html: str,
+    tags: frozenset[str],
+    resolve_link: LinkResolver | None,
+    id_prefix: str,
+    observe: TagObserver | None = None,
 ) -> str:
     resolver = resolve_link or _keep_relative
 
     def rewrite(*, source: Any) -> _RewriteFilter:
-        return _RewriteFilter(source, resolver, id_prefix)
+        return _RewriteFilter(source, resolver, id_prefix, observe)
 
     cleaner = Cleaner(
         tags=tags,
@@ -288,6 +353,8 @@ def render_markdown(
     resolve_link: LinkResolver | None = None,
     id_prefix: str = "c-",
     budget: float | None = None,
+    language: str = "en",
+    observe: TagObserver | None = None,
 ) -> str:
     """Render a lesson body (Markdown) to sanitised HTML.
 
@@ -295,11 +362,13 @@ def render_markdown(
     ``#fragment``) and returns the URL to use, or None to drop the attribute; by default relative
     URLs are kept. Fragments are prefixed with ``id_prefix`` like the ids they point to. With
     ``budget`` (CPU seconds), rendering that took longer is refused with `RenderTooSlow`.
+    ``language`` is the text's language: boxes without a title (``!!! tip``) are labelled in it
+    (`ADMONITION_LABELS`). ``observe`` sees every element written (see `TagObserver`).
     """
 
     def render() -> str:
-        html = _markdown(inline=False).convert(text)
-        return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix)
+        html = _markdown(inline=False, language=language).convert(text)
+        return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix, observe)
 
     return _within(budget, render)
 
@@ -310,16 +379,17 @@ def render_inline(
     resolve_link: LinkResolver | None = None,
     id_prefix: str = "c-",
     budget: float | None = None,
+    observe: TagObserver | None = None,
 ) -> str:
     """Render a short text (quiz question, option, feedback) to sanitised HTML.
 
     Headings, tables, admonitions and other block structures are not allowed (their text is
     kept); a text that is a single paragraph comes back without the ``<p>`` wrapper. ``budget``
-    as for `render_markdown`.
+    and ``observe`` as for `render_markdown`.
     """
 
     def render() -> str:
         html = _markdown(inline=True).convert(text)
-        return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix)
+        return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix, observe)
 
     return _within(budget, render)

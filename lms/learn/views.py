@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -139,7 +139,8 @@ def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
         form=CompleteLessonForm(),
     )
     # Rendered first: the commit expires what the page shows, which would be read again.
-    if enrolment.last_lesson_id != lesson_id:
+    # "Save for offline" fetches every lesson: that is not where the trainee left off.
+    if enrolment.last_lesson_id != lesson_id and not request.headers.get("X-LMS-Offline-Save"):
         enrolment.last_lesson_id = lesson_id
         db.session.commit()
     return page
@@ -150,11 +151,15 @@ def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
 def complete_lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
     course = course_or_404(slug)
     enrolment = learning_enrolment(course)
-    if CompleteLessonForm().validate_on_submit():
+    recorded = CompleteLessonForm().validate_on_submit()
+    if recorded:
         known = {e.id for s in progress.outline(enrolment, "mn") for e in s.entries}
         if lesson_id not in known:
             abort(404)
         progress.complete_lesson(enrolment, lesson_id)
+    if request.accept_mimetypes.best == "application/json":  # sent later from the device's queue
+        outcome = "completed" if recorded else "refused"
+        return jsonify({"outcome": outcome}), 200 if recorded else 400
     sections = progress.outline(enrolment, _language())
     _, following = progress.neighbours(sections, "lesson", lesson_id)
     return redirect(step_url(slug, following) if following else url_for("learn.course", slug=slug))
@@ -203,3 +208,8 @@ def step_url(slug: str, entry: progress.OutlineEntry | None) -> str:
     if entry.kind == "lesson":
         return url_for("learn.lesson", slug=slug, lesson_id=entry.id)
     return url_for("quiz.overview", slug=slug, quiz_id=entry.id)
+
+
+# Routes in their own modules (they register on `bp`): the continuing-education ledger and
+# its evidence files; the installable app and "Save for offline" (docs/offline.md).
+from lms.learn import ce_views, offline_views  # noqa: E402,F401

@@ -21,6 +21,7 @@ from lms.models.learning import (
 )
 from lms.models.login import LoginThrottle
 from lms.models.registry import ApiToken, CredentialEvent, RegistryDecision, RegistrySnapshot
+from lms.models.renewal import CeActivity, CeProvider
 from lms.models.user import RoleGrant, User
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "AttendanceSession",
     "AuditCheckpoint",
     "AuditEvent",
+    "CeActivity",
+    "CeProvider",
     "Cohort",
     "Course",
     "CourseFile",

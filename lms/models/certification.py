@@ -28,7 +28,9 @@ from lms.models.user import User
 class PracticumRecord(db.Model):  # type: ignore[name-defined,misc]
     """Supervised practice observed by a trainer: hours, and optionally a competency signed off.
 
-    Append-only: a mistake is corrected by a new record, never by an edit.
+    Append-only: a mistake is corrected by a new record, never by an edit. A record that was
+    wrong is voided (`lms.services.cohorts.practicum.void_record`, a conditional UPDATE of the
+    three void columns only, once): it stays in the log and stops counting.
     """
 
     __tablename__ = "practicum_record"
@@ -42,9 +44,13 @@ class PracticumRecord(db.Model):  # type: ignore[name-defined,misc]
     supervisor_name: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
 
     enrolment: Mapped[Enrolment] = relationship()
-    signed_by: Mapped[User] = relationship()
+    signed_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
 
 
 class AttendanceSession(db.Model):  # type: ignore[name-defined,misc]
@@ -82,6 +88,15 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     # (name, id) index instead of the wide rows.
     __table_args__ = (
         Index("ix_credential_holder_folded", "holder_folded", "id"),
+        # Name search (`LIKE '%…%'`) on PostgreSQL: a trigram index finds the matching rows
+        # instead of reading every name (needs the pg_trgm extension; SQLite has no such index).
+        Index(
+            "ix_credential_holder_trgm",
+            "holder_folded",
+            postgresql_using="gin",
+            postgresql_ops={"holder_folded": "gin_trgm_ops"},
+            info={"only_on": "postgresql"},
+        ).ddl_if(dialect="postgresql"),
         Index("ix_credential_issued_on", "issued_on", "id"),
         Index("ix_credential_expires_on", "expires_on", "id"),
         # Create-once rules (integrity issue): one current (not superseded) credential per

@@ -40,6 +40,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by the login itself (one UPDATE in the login's transaction), never per request.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When an administrator last sent a welcome link: a conditional UPDATE spaces them out.
+    welcome_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",

@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from lms.domain.courses import DirectorySource, LessonText, Problem, Quiz
 from lms.domain.courses.rendering import render_lesson
@@ -172,8 +172,17 @@ class _Page:
             content_language=self.language,
             lang_args=self.lang_args,
             preview_state=self.state,
+            problem_message=_problem_message,
             **context,
         )
+
+
+def _problem_message(problem: Problem) -> tuple[str, str | None]:
+    """The problem's message in the interface language, and its `lang` when it stayed English
+    (a message with no translation yet: the validator writes them in English)."""
+    text = problem.localised(gettext)
+    interface = str(get_locale() or "")
+    return text, ("en" if text == problem.message and interface != "en" else None)
 
 
 def _folder() -> Path:

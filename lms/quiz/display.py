@@ -11,13 +11,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from lms.domain.courses import Matching, MultipleChoice, Ordering, Question, SingleChoice
-from lms.domain.quiz import DrawnQuestion, presented_ids
-from lms.domain.quiz.tokens import FALSE, TRUE, AnswerTokens, answer_tokens, read_form_answer
+from lms.domain.quiz import DrawnQuestion, SharedPosition, presented_ids
+from lms.domain.quiz.tokens import (
+    FALSE,
+    TRUE,
+    AnswerTokens,
+    answer_tokens,
+    posted_values,
+    read_form_answer,
+    read_form_duplicates,
+)
 from lms.domain.quiz.tokens import token_values as _token_values
 from lms.models import QuizAttempt
 from lms.web.question_display import QuestionDisplay, QuizTexts
@@ -74,3 +84,60 @@ def read_answer(
 def form_values(question: Question, value: Any, tokens: AnswerTokens) -> dict[str, Any]:
     """A saved answer as the values the form controls should show (checked, selected, typed)."""
     return _token_values(question, value, tokens)
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why an answer was refused, in words, and the ids of the controls it concerns."""
+
+    message: str
+    fields: tuple[str, ...]
+
+
+def duplicate_problems(
+    question: Question,
+    drawn: DrawnQuestion,
+    form: Mapping[str, list[str]],
+    prefix: str,
+    tokens: AnswerTokens,
+    texts: QuizTexts,
+) -> list[AnswerProblem]:
+    """An ordering answer's repeated positions (or items), naming the items in ``texts``'s
+    language; empty when the answer can be saved."""
+    if not isinstance(question, Ordering):
+        return []
+    duplicates = read_form_duplicates(question, drawn, form, prefix, tokens)
+    names = {i.id: _("“%(text)s”", text=texts.choice("", i.text).text) for i in question.items}
+    problems = []
+    for duplicate in duplicates:
+        if isinstance(duplicate, SharedPosition):
+            message = _(
+                "Position %(num)d is given to more than one item: %(items)s."
+                " Give each item its own position.",
+                num=duplicate.position,
+                items=", ".join(names[i] for i in duplicate.items),
+            )
+            items = duplicate.items
+        else:
+            message = _(
+                "%(item)s is put in more than one position: %(positions)s."
+                " Put each item in one position only.",
+                item=names[duplicate.item],
+                positions=", ".join(str(p) for p in duplicate.positions),
+            )
+            items = (duplicate.item,)
+        problems.append(
+            AnswerProblem(message, tuple(f"{prefix}-{tokens.choices[i]}" for i in items))
+        )
+    return problems
+
+
+def refused_values(
+    question: Question,
+    drawn: DrawnQuestion,
+    form: Mapping[str, list[str]],
+    prefix: str,
+    tokens: AnswerTokens,
+) -> dict[str, Any]:
+    """A refused answer as the form controls should show it again (duplicates included)."""
+    return posted_values(question, drawn, form, prefix, tokens)

@@ -25,7 +25,15 @@ from lms.domain.courses import Quiz
 from lms.domain.quiz import drawn_from_json, feedback_visible, is_answered
 from lms.models import QuizAttempt
 from lms.permissions import can_view_attempt
-from lms.quiz.display import display_drawn, form_values, read_answer, tokens_for
+from lms.quiz.display import (
+    AnswerProblem,
+    display_drawn,
+    duplicate_problems,
+    form_values,
+    read_answer,
+    refused_values,
+    tokens_for,
+)
 from lms.services.courses.urls import PublishedUrls
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning.progress import localised
@@ -57,10 +65,17 @@ def _quiz(attempt: QuizAttempt) -> Quiz:
     return quiz
 
 
+def _language(attempt: QuizAttempt) -> str:
+    """The questions follow the interface's language where the course version has it."""
+    return attempt_service.shown_language_of(attempt, str(get_locale()))
+
+
 def _texts(attempt: QuizAttempt) -> QuizTexts:
     version = attempt.course_version
     return QuizTexts(
-        attempt.quiz_id, attempt.language, PublishedUrls(version.course.slug, version.content_hash)
+        attempt.quiz_id,
+        _language(attempt),
+        PublishedUrls(version.course.slug, version.content_hash),
     )
 
 
@@ -115,7 +130,17 @@ def question(attempt_id: int, number: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
     if attempt_service.expire_if_due(attempt) or attempt.state != attempt_service.IN_PROGRESS:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    quiz = _quiz(attempt)
+    return _question_page(attempt, _quiz(attempt), number)
+
+
+def _question_page(
+    attempt: QuizAttempt,
+    quiz: Quiz,
+    number: int,
+    problems: list[AnswerProblem] | None = None,
+) -> Response:
+    """Question `number` with its saved answer, or with the refused answer of the form posted
+    and the `problems` that refused it."""
     drawn = drawn_from_json(attempt.drawn)
     if not 1 <= number <= len(drawn):
         abort(404)
@@ -125,24 +150,64 @@ def question(attempt_id: int, number: int) -> ResponseReturnValue:
         abort(404)
     saved = attempt_service.saved_answers(attempt)
     tokens = tokens_for(attempt, question_obj, item)
+    if problems:
+        form = request.form.to_dict(flat=False)
+        values = refused_values(question_obj, item, form, f"q{number}", tokens)
+    else:
+        values = form_values(question_obj, saved.get(item.question_id), tokens)
     answered = [
         is_answered(q, saved.get(d.question_id))
         for d in drawn
         if (q := quiz.question(d.question_id))
     ]
+    language = _language(attempt)
     return _no_store(
         render_template(
             "quiz/question.html",
             attempt=attempt,
             quiz=quiz,
-            title=localised(dict(quiz.title), attempt.language),
+            title=localised(dict(quiz.title), language),
+            language=language,
             number=number,
             total=len(drawn),
             display=display_drawn(question_obj, item, _texts(attempt), tokens),
-            values=form_values(question_obj, saved.get(item.question_id), tokens),
+            values=values,
             answered_count=sum(answered),
+            problems=problems or [],
         )
     )
+
+
+def _problems_in_form(
+    attempt: QuizAttempt, quiz: Quiz, numbers: list[int]
+) -> tuple[int, list[AnswerProblem]]:
+    """The first of `numbers` whose posted answer cannot be saved, and why; (0, []) if none."""
+    drawn = drawn_from_json(attempt.drawn)
+    form = request.form.to_dict(flat=False)
+    texts = _texts(attempt)
+    for number in numbers:
+        if 1 <= number <= len(drawn):
+            item = drawn[number - 1]
+            question_obj = quiz.question(item.question_id)
+            if question_obj is not None:
+                tokens = tokens_for(attempt, question_obj, item)
+                prefix = f"q{number}"
+                problems = duplicate_problems(question_obj, item, form, prefix, tokens, texts)
+                if problems:
+                    return number, problems
+    return 0, []
+
+
+def _refusal(
+    attempt: QuizAttempt, quiz: Quiz, numbers: list[int]
+) -> tuple[int, list[AnswerProblem]]:
+    """Problems only for a form that would be saved: a stale or closed attempt goes its usual
+    way (not saved, and said so)."""
+    if attempt.state != attempt_service.IN_PROGRESS or _seq() != attempt.seq:
+        return 0, []
+    if attempt_service.expire_if_due(attempt):
+        return 0, []
+    return _problems_in_form(attempt, quiz, numbers)
 
 
 def _answers_from_form(attempt: QuizAttempt, quiz: Quiz, numbers: list[int]) -> dict[str, Any]:
@@ -171,8 +236,15 @@ def _seq() -> int:
 def save_question(attempt_id: int, number: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
     quiz = _quiz(attempt)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    refused, problems = _refusal(attempt, quiz, [number])
+    if problems:  # nothing is saved: the page (or the autosave) says why
+        if wants_json:
+            messages = [p.message for p in problems]
+            return jsonify({"outcome": "refused", "seq": attempt.seq, "errors": messages}), 400
+        return _question_page(attempt, quiz, refused, problems), 400
     outcome = attempt_service.save(attempt, _seq(), _answers_from_form(attempt, quiz, [number]))
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json:
         return jsonify({"outcome": outcome, "seq": attempt.seq})
     if outcome == "closed":
         flash(_("Time is up. Your saved answers were submitted."), "info")
@@ -210,7 +282,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
         render_template(
             "quiz/review.html",
             attempt=attempt,
-            title=localised(dict(quiz.title), attempt.language),
+            title=localised(dict(quiz.title), _language(attempt)),
             rows=rows,
         )
     )
@@ -222,6 +294,9 @@ def submit(attempt_id: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
     quiz = _quiz(attempt)
     numbers = [int(n) for n in request.form.getlist("number") if n.isdigit()]
+    refused, problems = _refusal(attempt, quiz, numbers)
+    if problems:  # not submitted: the question comes back with the answer given and why
+        return _question_page(attempt, quiz, refused, problems), 400
     attempt_service.submit(attempt, _seq(), _answers_from_form(attempt, quiz, numbers))
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
@@ -238,7 +313,8 @@ def result(attempt_id: int) -> ResponseReturnValue:
     show_feedback = graded and feedback_visible(quiz.settings, bool(attempt.passed))
     # The trainee always sees their own answers; the right ones and the feedback only where
     # the quiz's settings allow.
-    questions = attempt_review.review(attempt, quiz) if graded else []
+    language = _language(attempt)
+    questions = attempt_review.review(attempt, quiz, language) if graded else []
     feedback = {}
     if show_feedback:
         texts = _texts(attempt)
@@ -254,7 +330,8 @@ def result(attempt_id: int) -> ResponseReturnValue:
             "quiz/result.html",
             attempt=attempt,
             quiz=quiz,
-            title=localised(dict(quiz.title), attempt.language),
+            title=localised(dict(quiz.title), language),
+            language=language,
             questions=questions,
             feedback=feedback,
             show_feedback=show_feedback,

@@ -6,7 +6,7 @@ words there (for example: the proposer cannot confirm their own proposal).
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,6 +36,8 @@ def _proposal(decision_id: int) -> RegistryDecision:
 
 
 def _back(credential: Credential) -> ResponseReturnValue:
+    if request.args.get("back") == "pending":  # the form was on the pending-decisions queue
+        return redirect(url_for("registry.pending_decisions"))
     return redirect(
         url_for(
             "registry.coach",
@@ -73,6 +75,8 @@ def propose(number: str) -> ResponseReturnValue:
         flash(refusal_message("not_subsidy"), "error")
     elif not form.validate_on_submit():
         flash(_("The proposal was not saved: choose a change and explain it in the note."), "error")
+        for message in form.reason.errors:  # which reason this change needs, in words
+            flash(str(message), "error")
     else:
         proposal = Proposal(form.action.data or "", form.reason.data or "", form.note.data or "")
         try:

@@ -15,14 +15,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from lms.domain.credentials.numbers import normalise_number
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.web.input_hygiene import PlainText
-
-REASON_LABELS = {
-    "fraud": _l("Fraud"),
-    "issued_in_error": _l("Issued in error"),
-    "misconduct": _l("Misconduct"),
-    "holder_request": _l("At the holder's request"),
-    "other": _l("Other"),
-}
+from lms.web.status_reasons import REASON_LABELS as REASON_LABELS  # stored reasons in words
+from lms.web.status_reasons import check_reason, reason_choices
 
 ACTION_LABELS = {
     "suspend": _l("Suspend"),
@@ -102,14 +96,20 @@ class ProposalForm(FlaskForm):
     action = SelectField(_l("Change"))
     reason = SelectField(
         _l("Reason"),
-        choices=[SelectChoice(code, label) for code, label in REASON_LABELS.items()],
-        description=_l("Needed for a revocation."),
+        choices=reason_choices(),
+        default="",
+        description=_l(
+            "Needed to suspend or to revoke, each from its own list; not given to reinstate."
+        ),
     )
     note = TextAreaField(
         _l("Note"),
         validators=[PlainText(), DataRequired(message=_l("Explain the change.")), Length(max=2000)],
     )
     submit = SubmitField(_l("Propose"))
+
+    def validate_reason(self, field: Any) -> None:
+        check_reason(self.action.data or "", field.data or "")
 
     def offer(self, actions: list[str]) -> ProposalForm:
         self.action.choices = [SelectChoice(a, ACTION_LABELS[a]) for a in actions]

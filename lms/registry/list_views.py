@@ -17,7 +17,12 @@ from flask_login import current_user
 from werkzeug import Response
 
 from lms.domain.credentials.lifecycle import effective_status
-from lms.domain.registry.filters import PER_PAGE_CHOICES, STATUSES, RegistryFilter
+from lms.domain.registry.filters import (
+    DEFAULT_PER_PAGE,
+    PER_PAGE_CHOICES,
+    STATUSES,
+    RegistryFilter,
+)
 from lms.domain.registry.paging import page_count, page_links
 from lms.domain.roles import ADMIN, REVIEWER
 from lms.permissions import can_see_private_data, require_role
@@ -25,6 +30,7 @@ from lms.registry.forms import NationalIdForm
 from lms.registry.views import bp
 from lms.services import clock
 from lms.services.accounts import users as accounts
+from lms.services.registry import pending
 from lms.services.registry import query as registry_query
 from lms.services.registry import records as registry
 from lms.web.credential_display import status_label
@@ -127,11 +133,13 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
     national_ids = (
         {holder.id: accounts.national_id(holder) for _c, holder in found} if private else {}
     )
+    proposed = pending.open_actions(c.id for c, _holder in found)
     rows = [
         {
             "credential": credential,
             "holder": holder,
             "status": statuses[credential.id],
+            "proposed": proposed.get(credential.id),
             "status_label": labels[statuses[credential.id]],
             "national_id": national_ids.get(holder.id),
         }
@@ -157,11 +165,17 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
         per_page_choices=PER_PAGE_CHOICES,
         sort_labels=SORT_LABELS,
         problems=[FILTER_LABELS.get(name, name) for name in view.problems],
+        active_filters=[FILTER_LABELS[name] for name in _narrowing(view) if name != "nid"],
         nid_form=nid_form,
         list_url=lambda **changes: url_for("registry.index", **view.to_args(**changes)),
         sort_url=lambda column: url_for("registry.index", **_sorted_by(view, column)),
         exports=_export_links(view),
     )
+
+
+def _narrowing(view: RegistryFilter) -> dict[str, str]:
+    """The filters that narrow the list (sorting and paging do not)."""
+    return view.to_args(sort="name", descending=False, page=1, per_page=DEFAULT_PER_PAGE)
 
 
 def _sorted_by(view: RegistryFilter, column: str) -> dict[str, str]:

@@ -10,9 +10,11 @@ from flask import Blueprint
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
 from lms.registry import (  # noqa: E402,F401
+    batch_views,
     decision_views,
     exports,
     list_views,
+    pending_views,
     record_views,
     snapshot_views,
     stats_views,

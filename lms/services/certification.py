@@ -55,8 +55,11 @@ def attendance(enrolment: Enrolment) -> tuple[int, int] | None:
 
 
 def practicum(enrolment: Enrolment) -> tuple[frozenset[str], float]:
+    """(competencies signed off, supervised hours) from the records that are not void."""
     rows = db.session.execute(
-        select(PracticumRecord).where(PracticumRecord.enrolment_id == enrolment.id)
+        select(PracticumRecord).where(
+            PracticumRecord.enrolment_id == enrolment.id, PracticumRecord.voided_at.is_(None)
+        )
     ).scalars()
     signed: set[str] = set()
     hours = 0.0
@@ -132,7 +135,7 @@ def decisions(
     for enrolment_id, competency_id, record_hours in db.session.execute(
         select(
             PracticumRecord.enrolment_id, PracticumRecord.competency_id, PracticumRecord.hours
-        ).where(PracticumRecord.enrolment_id.in_(ids))
+        ).where(PracticumRecord.enrolment_id.in_(ids), PracticumRecord.voided_at.is_(None))
     ):
         hours[enrolment_id] += record_hours
         if competency_id:

@@ -89,20 +89,42 @@ class CohortForm(CohortDetailsForm):
     submit = SubmitField(_l("Create cohort"))
 
 
-class AccommodationForm(FlaskForm):
-    email = EmailField(
-        _l("Trainee's email"),
-        validators=[DataRequired(message=_l("Enter your email address.")), Email()],
-    )
+class _ExtraTime(FlaskForm):
+    """A time multiplier or no limit at all. The field starts empty (no accommodation is not
+    1.5), so an empty multiplier is refused unless "no time limit" is ticked."""
+
     time_multiplier = DecimalField(
         _l("Time multiplier"),
-        places=2,
-        default=1.5,
-        validators=[NumberRange(min=1, max=5, message=_l("Use a number from 1 to 5."))],
-        description=_l("1.5 gives 50% more time on every timed quiz."),
+        places=None,  # 1.5 shows as 1.5, not 1.50
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=5, message=_l("Use a number from 1 to 5.")),
+        ],
+        description=_l("1 is the normal time; 1.5 gives 50% more time on every timed quiz."),
     )
     no_time_limit = BooleanField(_l("No time limit at all"))
     submit = SubmitField(_l("Save accommodation"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.time_multiplier.data is None and not self.no_time_limit.data:
+            if not self.time_multiplier.errors:
+                self.time_multiplier.errors = [
+                    *self.time_multiplier.errors,
+                    _l("Enter a multiplier from 1 to 5, or tick “No time limit at all”."),
+                ]
+            return False
+        return valid
+
+
+class AccommodationForm(_ExtraTime):
+    email = EmailField(
+        _l("Trainee's email"),
+        validators=[
+            DataRequired(message=_l("Enter the trainee's email address.")),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
 
 
 class PracticumForm(FlaskForm):
@@ -124,6 +146,22 @@ class PracticumForm(FlaskForm):
     submit = SubmitField(_l("Record and sign"))
 
 
+class VoidPracticumForm(FlaskForm):
+    """Void one practicum record (it stays in the log, marked void, and stops counting)."""
+
+    record = SelectField(_l("Record to void"), coerce=int, validate_choice=True)
+    reason = TextAreaField(
+        _l("Why is this record wrong?"),
+        validators=[
+            PlainText(),
+            DataRequired(message=_l("Write why the record is void.")),
+            Length(max=500, message=_l("Use at most 500 characters.")),
+        ],
+        description=_l("Shown in the practicum log and written to the audit log."),
+    )
+    submit = SubmitField(_l("Void the record"))
+
+
 class SessionForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date."))])
     title = StringField(
@@ -132,18 +170,8 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Add session"))
 
 
-class TraineeAccommodationForm(FlaskForm):
+class TraineeAccommodationForm(_ExtraTime):
     """Extra time for the trainee whose page it is on (no email: the page names the trainee)."""
-
-    time_multiplier = DecimalField(
-        _l("Time multiplier"),
-        places=2,
-        default=1.5,
-        validators=[NumberRange(min=1, max=5, message=_l("Use a number from 1 to 5."))],
-        description=_l("1 is the normal time; 1.5 gives 50% more time on every timed quiz."),
-    )
-    no_time_limit = BooleanField(_l("No time limit at all"))
-    submit = SubmitField(_l("Save accommodation"))
 
 
 class MoveIntoCohortForm(FlaskForm):

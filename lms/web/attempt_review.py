@@ -66,11 +66,13 @@ class ReviewedQuestion:
     truth_key: bool | None = None
 
 
-def review(attempt: QuizAttempt, quiz: Quiz) -> list[ReviewedQuestion]:
-    """Every drawn question of `attempt`, in the order the trainee saw them."""
+def review(attempt: QuizAttempt, quiz: Quiz, language: str | None = None) -> list[ReviewedQuestion]:
+    """Every drawn question of `attempt`, in the order the trainee saw them, with the texts in
+    `language` (default: the language the attempt was started in)."""
     version = attempt.course_version
+    language = language or attempt.language
     texts = QuizTexts(
-        attempt.quiz_id, attempt.language, PublishedUrls(version.course.slug, version.content_hash)
+        attempt.quiz_id, language, PublishedUrls(version.course.slug, version.content_hash)
     )
     saved = attempt_service.saved_answers(attempt)
     results = {row["question"]: row for row in attempt.results or []}
@@ -91,7 +93,7 @@ def review(attempt: QuizAttempt, quiz: Quiz) -> list[ReviewedQuestion]:
             points=result["points"] if result else None,
             max_points=result["max_points"] if result else question.points,
         )
-        reviewed.append(_details(base, question, drawn.order, value, texts, attempt.language))
+        reviewed.append(_details(base, question, drawn.order, value, texts, language))
     return reviewed
 
 

@@ -13,6 +13,11 @@ def refusal_message(code: str) -> str:
         "action": _("Choose a change."),
         "transition": _("This change is not possible from the credential's current status."),
         "reason": _("A revocation needs a reason."),
+        "reason_missing": _("Choose a reason: a suspension or a revocation needs one."),
+        "reason_wrong": _(
+            "Choose a reason from the list for this change: suspensions and revocations have "
+            "their own reasons."
+        ),
         "already_open": _(
             "Another proposal for this credential is waiting: it must be confirmed, rejected "
             "or withdrawn first."

@@ -26,6 +26,7 @@ from lms.domain.courses import (
 )
 from lms.domain.courses.questions import Localised, QuestionType
 from lms.domain.courses.rendering import CourseUrls, render_quiz_text
+from lms.services.courses.urls import PublishedUrls
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,12 @@ class AnswerKeyDisplay:
     pairs: tuple[tuple[str, str], ...] = ()
 
 
+# Published quiz texts never change: each is rendered (Markdown, then bleach) once per worker,
+# not on every question page, where rendering was a third of the CPU (issue 18).
+_PUBLISHED_HTML: dict[tuple[str, str, str, str], str] = {}
+_PUBLISHED_HTML_LIMIT = 4096
+
+
 class QuizTexts:
     """Renders one quiz's texts in one language."""
 
@@ -89,7 +96,17 @@ class QuizTexts:
         self.urls = urls
 
     def html(self, text: Localised) -> str:
-        return render_quiz_text(text.get(self.language, ""), self.quiz_id, self.urls)
+        source = text.get(self.language, "")
+        if not isinstance(self.urls, PublishedUrls):  # the author's preview: always fresh
+            return render_quiz_text(source, self.quiz_id, self.urls)
+        key = (self.urls.slug, self.urls.key, self.quiz_id, source)
+        html = _PUBLISHED_HTML.get(key)
+        if html is None:
+            html = render_quiz_text(source, self.quiz_id, self.urls)
+            if len(_PUBLISHED_HTML) >= _PUBLISHED_HTML_LIMIT:
+                _PUBLISHED_HTML.clear()
+            _PUBLISHED_HTML[key] = html
+        return html
 
     def optional(self, text: Localised | None) -> str | None:
         return self.html(text) if text else None

@@ -79,5 +79,5 @@ def test_keyboard_only_login(page, live_server, live_app):
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(re.escape(live_server) + r"/(#main)?$"))
+    page.wait_for_url(re.compile(re.escape(live_server) + r"/my(#main)?$"))
     assert page.get_by_role("button", name="Гарах").is_visible()

@@ -76,7 +76,9 @@ def test_reviewer_journey(page, live_server, live_app, tmp_path, language):
     expect(page.get_by_role("heading", name=t("Registry of certified coaches"))).to_be_visible()
     _check(page)
 
-    # Filter by region: the URL carries the filter, the table shows only that region.
+    # Filter by region: the URL carries the filter, the table shows only that region. The
+    # filters are in a collapsed panel below the heading, so the table comes first.
+    page.get_by_text(t("Filter the list"), exact=True).click()
     page.get_by_label(t("Aimag or district"), exact=True).select_option("khovd")
     _press(page.get_by_role("button", name=t("Apply filters")))
     page.wait_for_url(re.compile(r"/registry/\?region=khovd$"))

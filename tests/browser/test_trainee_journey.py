@@ -94,14 +94,14 @@ def answer_question(page, number, question, drawn, language, tokens):
                 question.accept[language][0] if question.type == "text" else f"{question.answer:g}"
             )
             keyboard.type(typed)
-        case "ordering":
+        case "ordering":  # each item's select of positions
             for position, item in enumerate(question.items, 1):
-                select = page.locator(f"#{name}-pos-{position}")
+                select = page.locator(f"#{name}-{tokens.choices[item.id]}")
                 select.focus()
-                keyboard.press("Home")  # from "Choose…", also on a resumed page
-                for _ in range(drawn.order.index(item.id) + 1):
+                keyboard.press("Home")  # from "Position", also on a resumed page
+                for _ in range(position):
                     keyboard.press("ArrowDown")
-                assert select.input_value() == tokens.choices[item.id]
+                assert select.input_value() == str(position)
         case "matching":
             for pair in question.pairs:
                 select = page.locator(f"#{name}-{tokens.prompts[pair.id]}")
@@ -132,7 +132,7 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     page.keyboard.press("Tab")
     page.keyboard.type(DEFAULT_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/(#main)?$"))
+    page.wait_for_url(re.compile(r"/my(#main)?$"))  # a trainee lands on My learning
     if language == "en":
         press_and_load(page.get_by_role("button", name="English"))
 
@@ -253,4 +253,87 @@ def test_answers_save_themselves_with_javascript(page, live_server, live_app, tm
     # The page's sequence token followed the background save: pressing Next saves again.
     with page.expect_navigation():
         page.locator(".quiz-nav button").first.click()
-    assert "хуучирсан" not in page.content()
+    assert "хуучирсан байсан тул" not in page.content()  # not refused as a stale page
+
+
+@pytest.mark.parametrize(("width", "language"), [(320, "mn"), (360, "en")])
+def test_an_ordering_question_with_long_items_on_a_small_phone(
+    browser, live_server, live_app, tmp_path, width, language
+):
+    """Long items wrap in full beside a short select of positions; a position given twice is
+    refused with an error summary that names the items (also without JavaScript), and the
+    autosave says so in its status. Screenshots land in the test's tmp_path."""
+    from tests.factories import publish_demo_course
+    from tests.web.test_quiz_ordering import LONG, QUIZ, _final
+
+    with live_app.app_context():
+        publish_demo_course(tmp_path, replace={"quizzes/final.yml": (_final(), QUIZ)})
+        make_user(email="order@example.mn")
+    texts = {item: LONG[item][0 if language == "mn" else 1] for item in LONG}
+    saved_text = {"mn": "Хадгалсан", "en": "Saved"}[language]
+    # Without JavaScript first (axe needs scripts, so the page checks come with them below).
+    for javascript in (False, True):
+        context = browser.new_context(
+            viewport={"width": width, "height": 740}, java_script_enabled=javascript
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server + "/account/login")
+        page.fill("#email", "order@example.mn")
+        page.fill("#password", DEFAULT_PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        if language == "en":
+            press_and_load(page.get_by_role("button", name="English"))
+        if not javascript:
+            page.goto(live_server + "/courses/demo")
+            press_and_load(page.get_by_role("button", name=TEXT[language]["enrol"], exact=True))
+            page.goto(live_server + "/learn/demo/quizzes/final")
+            press_and_load(page.get_by_role("button", name=TEXT[language]["start"]))
+        with live_app.app_context():
+            attempt = db.session.query(QuizAttempt).one()
+            number = 1 + [d["question_id"] for d in attempt.drawn].index("stages")
+            attempt_id = attempt.id
+        page.goto(live_server + f"/attempts/{attempt_id}/questions/{number}")
+        selects = {item: page.get_by_label(text, exact=True) for item, text in texts.items()}
+        for item, text in texts.items():  # every item's whole text is shown, nothing cut off
+            label = page.locator("label", has_text=text)
+            assert label.inner_text().strip() == text
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth")
+            box, select = label.bounding_box(), selects[item].bounding_box()
+            assert box["x"] + box["width"] <= select["x"]  # the select beside the text
+            assert select["width"] < width * 0.4  # short: the text keeps most of the line
+        if javascript:
+            check_page(page)
+            page.screenshot(path=tmp_path / f"ordering-{width}-{language}.png", full_page=True)
+            # The autosave refuses a position given twice, and its status says which items.
+            selects["find"].select_option("3")
+            selects["engage"].select_option("3")
+            status = page.get_by_role("status").filter(has_text=texts["find"])
+            status.wait_for()
+            assert texts["engage"] in status.inner_text()
+            selects["find"].select_option("1")
+            page.get_by_role("status").filter(has_text=re.compile(f"^{saved_text}$")).wait_for()
+            with live_app.app_context():
+                saved = attempt_service.saved_answers(db.session.get(QuizAttempt, attempt_id))
+            assert saved["stages"] == ["find", "", "engage"]
+        else:
+            selects["find"].select_option("1")
+        selects["profile"].select_option("1")  # the position "find" has
+        press_and_load(page.locator(".quiz-nav button").first)  # "Save and next"
+        summary = page.get_by_role("alert")
+        assert texts["find"] in summary.inner_text()
+        assert texts["profile"] in summary.inner_text()
+        positions = [selects[i].input_value() for i in texts]
+        assert positions == (["3", "1", "1"] if javascript else ["", "1", "1"])  # as given
+        assert selects["profile"].get_attribute("aria-invalid") == "true"
+        if javascript:
+            check_page(page)
+            page.screenshot(
+                path=tmp_path / f"ordering-refused-{width}-{language}.png", full_page=True
+            )
+        # The error summary's link leads to a select concerned.
+        press(summary.get_by_role("link").first)
+        target = page.evaluate("location.hash")
+        assert target in {"#" + selects[i].get_attribute("id") for i in ("find", "profile")}
+        context.close()

@@ -207,3 +207,16 @@ def test_check_paths_reports_bad_paths_without_raising(tmp_path: Path) -> None:
     assert "not a folder" in problems[0].message
     assert "no such course folder" in problems[1].message
     assert "give the course folders inside it" in problems[2].message
+
+
+def test_untitled_boxes_are_labelled_in_each_lessons_language(tmp_path: Path) -> None:
+    files = dict(valid_files())
+    box = "\n!!! tip\n    Ask first.\n"
+    for language in ("mn", "en"):
+        path = f"lessons/01-social-model.{language}.md"
+        files[path] = str(files[path]) + box
+    result = load_course(DirectorySource(write_course(tmp_path, files)))
+    assert result.course is not None, result.problems
+    lesson = result.course.lessons["01-social-model"]
+    assert '<p class="admonition-title">Зөвлөгөө</p>' in lesson.text("mn").html
+    assert '<p class="admonition-title">Tip</p>' in lesson.text("en").html

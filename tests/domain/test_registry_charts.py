@@ -56,3 +56,31 @@ def test_long_labels_are_shortened_in_the_drawing_only():
     assert len(bar.short_label) == 48
     assert bar.short_label.endswith("…")
     assert shorten("Ховд") == "Ховд"
+
+
+def test_columns_stand_on_one_baseline_in_proportion_left_to_right():
+    from lms.domain.registry.charts import COLUMN_ROOM, COLUMN_STEP, column_chart
+
+    chart = column_chart([Datum("2026-01", 4), Datum("2026-02", 0), Datum("2026-03", 8)])
+    first, empty, tallest = chart.columns
+    assert [c.height for c in chart.columns] == [COLUMN_ROOM / 2, 0.0, COLUMN_ROOM]
+    assert all(c.y + c.height == chart.baseline for c in chart.columns)
+    assert first.x < empty.x < tallest.x
+    assert empty.x - first.x == COLUMN_STEP
+    assert chart.width == 3 * COLUMN_STEP
+    # Numbers above their column (a zero sits on the axis), labels below the axis.
+    assert tallest.value_y < tallest.y
+    assert empty.value_y < chart.baseline < chart.label_y
+    assert chart.label_y < chart.height
+    assert (chart.maximum, chart.total, chart.largest) == (8, 12, Datum("2026-03", 8))
+
+
+def test_columns_use_the_short_label_and_refuse_negative_counts():
+    from lms.domain.registry.charts import column_chart
+
+    chart = column_chart([Datum("2026-12-03 – 2026-12-09", 1, short="12-03")])
+    assert chart.columns[0].short_label == "12-03"
+    assert column_chart([Datum("a very long label", 1)]).columns[0].short_label == "a very…"
+    assert column_chart([]).largest is None
+    with pytest.raises(ValueError, match="counts"):
+        column_chart([Datum("x", -1)])

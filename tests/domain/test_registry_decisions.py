@@ -36,14 +36,19 @@ def test_needs_two_people(qualifies, action, two):
     [
         (Proposal("revoke", "fraud", "Хуурамч баримт."), "active", []),
         (Proposal("revoke", "fraud", "Хуурамч баримт."), "suspended", []),
-        (Proposal("revoke", "", "Хуурамч баримт."), "active", ["reason"]),
-        (Proposal("revoke", "because", "x"), "active", ["reason"]),
-        (Proposal("suspend", "", "Шалгана."), "active", []),
+        (Proposal("revoke", "", "Хуурамч баримт."), "active", ["reason_missing"]),
+        (Proposal("revoke", "because", "x"), "active", ["reason_wrong"]),
+        (Proposal("revoke", "investigation", "x"), "active", ["reason_wrong"]),
+        (Proposal("revoke", "other", "x"), "active", []),
+        (Proposal("suspend", "", "Шалгана."), "active", ["reason_missing"]),
+        (Proposal("suspend", "fraud", "Шалгана."), "active", ["reason_wrong"]),
+        (Proposal("suspend", "investigation", "Шалгана."), "active", []),
         (Proposal("suspend", "other", "  "), "active", ["note"]),
         (Proposal("suspend", "other", "Шалгана."), "suspended", ["transition"]),
         (Proposal("reinstate", "", "Зөв."), "suspended", []),
+        (Proposal("reinstate", "fraud", "Зөв."), "suspended", []),  # not stored
         (Proposal("reinstate", "", "Зөв."), "active", ["transition"]),
-        (Proposal("revoke", "", ""), "revoked", ["transition", "reason", "note"]),
+        (Proposal("revoke", "", ""), "revoked", ["transition", "reason_missing", "note"]),
         (Proposal("supersede", "renewal", "x"), "active", ["action"]),
     ],
 )

@@ -169,3 +169,31 @@ def test_empty_text_renders_empty() -> None:
 )
 def test_classify_url(url: str, kind: str) -> None:
     assert classify_url(url)[0] == kind
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "label"),
+    [
+        ("mn", "tip", "Зөвлөгөө"),
+        ("mn", "note", "Тэмдэглэл"),
+        ("mn", "warning", "Анхааруулга"),
+        ("en", "tip", "Tip"),
+        ("en", "note", "Note"),
+    ],
+)
+def test_untitled_box_is_labelled_in_the_texts_language(language, kind, label) -> None:
+    html = render_markdown(f"!!! {kind}\n    Ask first.\n", language=language)
+    assert f'<p class="admonition-title">{label}</p>' in html
+
+
+def test_a_written_box_title_is_kept_and_an_empty_one_stays_empty() -> None:
+    titled = render_markdown('!!! tip "Сайн туршлага"\n    Ask first.\n', language="mn")
+    assert '<p class="admonition-title">Сайн туршлага</p>' in titled
+    untitled = render_markdown('!!! tip ""\n    Ask first.\n', language="mn")
+    assert "admonition-title" not in untitled
+
+
+def test_box_labels_follow_each_call_not_the_last_one() -> None:
+    # The converter is reused per thread: the language is set on every call.
+    render_markdown("!!! tip\n    x\n", language="mn")
+    assert '<p class="admonition-title">Tip</p>' in render_markdown("!!! tip\n    x\n")

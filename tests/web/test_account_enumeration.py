@@ -153,6 +153,7 @@ def test_a_password_reset_clears_the_throttle(throttled_app, clock):
     path = "/account/reset/" + accounts.make_reset_token(user)
     new = "a brand new password"
     assert client.post(path, data={"new_password": new, "confirm": new}).status_code == 302
+    client.post("/account/logout")  # the reset signed them in; log in again with the new one
     assert _login(client, new).status_code == 302
 
 

@@ -237,6 +237,23 @@ def test_status_mail_cannot_be_turned_off_but_optional_ones_can(mail_app, smtp, 
     assert kinds == {"credential_issued", "credential_status"}  # the in-app list has both
 
 
+def test_the_status_mail_gives_the_reason_in_words_in_the_holders_language(
+    mail_app, smtp, tmp_path
+):
+    holder = make_user(email="holder@example.mn", locale="mn")
+    credential = issue_demo_credential(tmp_path, holder)
+    admin = make_user(roles=("admin",))
+    credential_lifecycle.change_status(credential, "suspend", admin, reason="investigation")
+    run_jobs()
+    with force_locale("mn"):
+        words = _("A complaint or concern is being investigated")
+    message = smtp.inbox.to("holder@example.mn")[-1]  # after the "issued" mail
+    text = body_text(message)
+    assert words in text
+    assert words != "A complaint or concern is being investigated"  # translated
+    assert "investigation" not in text  # never the stored code
+
+
 def test_healthz_reports_the_queue_and_a_down_queue_loses_nothing(make_app):
     application = make_app(LMS_QUEUE_URL="redis://127.0.0.1:1/0")  # nothing listens there
     with application.app_context():

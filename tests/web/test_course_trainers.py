@@ -6,13 +6,11 @@ issue its credential and sign off its practicum.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from lms.models import AuditEvent, CourseTrainer, Credential
-from lms.services import demo
+from lms.services import clock, demo
 from lms.services.cohorts import course_trainers, practicum
 from lms.services.learning import enrolment as enrolments
 from lms.services.learning import progress
@@ -37,10 +35,13 @@ def alone(app, db, tmp_path):
 SIGN_OFF = {
     "competency": "task-analysis",
     "hours": "24",
-    "observed_on": "2027-03-05",
     "supervisor_name": "Эрхлэгч",
     "notes": "",
 }
+
+
+def _sign_off():
+    return {**SIGN_OFF, "observed_on": clock.today().isoformat()}  # a future date is refused
 
 
 def test_an_unassigned_trainer_cannot_follow_an_enrolment_without_a_cohort(app, db, alone):
@@ -48,7 +49,7 @@ def test_an_unassigned_trainer_cannot_follow_an_enrolment_without_a_cohort(app, 
     stranger = client_for(app, make_user(roles=("trainer",)))
     assert stranger.get(f"/trainer/enrolments/{enrolment.id}").status_code == 403
     practicum_url = f"/trainer/enrolments/{enrolment.id}/practicum"
-    assert stranger.post(practicum_url, data=SIGN_OFF).status_code == 403
+    assert stranger.post(practicum_url, data=_sign_off()).status_code == 403
     assert stranger.post(f"/trainer/enrolments/{enrolment.id}/issue").status_code == 403
     assert db.session.query(Credential).count() == 0
     assert str(enrolment.user.name) not in stranger.get("/trainer/").text
@@ -69,7 +70,7 @@ def test_an_assigned_trainer_follows_signs_off_and_issues(app, db, alone):
     assert followed.get(f"/trainer/enrolments/{enrolment.id}").status_code == 200
     assert enrolment.user.name in followed.get("/trainer/").text
     practicum_url = f"/trainer/enrolments/{enrolment.id}/practicum"
-    assert followed.post(practicum_url, data=SIGN_OFF).status_code == 302
+    assert followed.post(practicum_url, data=_sign_off()).status_code == 302
     # Allowed (302, not 403); the demo course also wants seminar attendance, so not issued.
     assert followed.post(f"/trainer/enrolments/{enrolment.id}/issue").status_code == 302
     assert db.session.query(AuditEvent).filter_by(action="practicum.sign_off").count() == 1
@@ -130,5 +131,5 @@ def test_practicum_sign_off_needs_the_assignment_too(app, db, alone):
             trainer,
             competency_id="task-analysis",
             hours=1,
-            observed_on=date(2027, 3, 5),
+            observed_on=clock.today(),
         )

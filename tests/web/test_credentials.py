@@ -56,7 +56,7 @@ def test_reasons_then_sign_off_then_trainer_approval_issues(app, db, ready):
         data={
             "competency": "task-analysis",
             "hours": "24",
-            "observed_on": "2027-03-05",
+            "observed_on": clock.today().isoformat(),
             "supervisor_name": "Дэлгүүрийн эрхлэгч",
             "notes": "Даалгаврын шинжилгээг бие даан хийв.",
         },
@@ -88,7 +88,7 @@ def _issue(app, db, ready):
         ready["trainer"],
         competency_id="task-analysis",
         hours=24,
-        observed_on=date(2027, 3, 5),
+        observed_on=clock.today(),
     )
     return credentials.issue(ready["enrolment"], ready["trainer"])
 
@@ -101,7 +101,7 @@ def test_nobody_signs_off_their_own_practicum(app, db, ready):
     db.session.commit()
     response = client_for(app, trainee, language=None).post(
         f"/trainer/enrolments/{ready['enrolment'].id}/practicum",
-        data={"competency": "task-analysis", "hours": "24", "observed_on": "2027-03-05"},
+        data={"competency": "task-analysis", "hours": "24", "observed_on": str(clock.today())},
     )
     assert response.status_code == 403
 
@@ -111,7 +111,7 @@ def test_deployment_can_require_a_trainer_credential_to_sign_off(make_app, db, r
     with app.app_context():
         response = client_for(app, ready["trainer"], language=None).post(
             f"/trainer/enrolments/{ready['enrolment'].id}/practicum",
-            data={"competency": "task-analysis", "hours": "24", "observed_on": "2027-03-05"},
+            data={"competency": "task-analysis", "hours": "24", "observed_on": str(clock.today())},
         )
     assert response.status_code == 403
 

@@ -160,3 +160,43 @@ def test_trainer_creates_a_cohort_with_a_key(client, login_as, db, tmp_path):
     cohort = db.session.query(Cohort).one()
     assert len(cohort.enrolment_key) == 8
     assert cohort.enrolment_key in client.get("/trainer/").text
+
+
+def _publish_path(tmp_path):
+    """Four courses: a seminar, the training after it, the trainer course after that, and an
+    unrelated seminar whose slug sorts first (one folder: prerequisites are siblings)."""
+    publish_demo_course(tmp_path, slug="aaa-employer")
+    seminar = publish_demo_course(tmp_path, slug="intro-seminar")
+    publish_demo_course(tmp_path, slug="job-coach-training", prerequisites=True)
+    swap = ("course: intro-seminar", "course: job-coach-training")
+    publish_demo_course(
+        tmp_path, slug="trainer-of-trainers", prerequisites=True, replace={"course.yml": swap}
+    )
+    return seminar
+
+
+def test_catalog_is_in_learning_path_order_with_the_path_shown(client, db, tmp_path):
+    _publish_path(tmp_path)
+    page = client.get("/courses").text
+    links = re.findall(r'<h2>.*?href="/courses/([a-z-]+)"', page)
+    assert links == ["intro-seminar", "job-coach-training", "trainer-of-trainers", "aaa-employer"]
+    path = page.split('<ol class="learning-path">', 1)[1].split("</ol>", 1)[0]
+    assert re.findall(r'href="/courses/([a-z-]+)"', path) == links[:3]
+    assert "badge" not in path  # a visitor has no status on the path
+
+
+def test_the_path_shows_where_the_signed_in_learner_stands(client, login_as, db, tmp_path):
+    seminar = _publish_path(tmp_path)
+    trainee = login_as("trainee")
+    enrolment = enrolments.enrol(trainee, seminar).enrolment
+    enrolment.state = "completed"
+    db.session.commit()
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/courses").text
+    path = page.split('<ol class="learning-path">', 1)[1].split("</ol>", 1)[0]
+    steps = re.findall(r'<li><a href="/courses/([a-z-]+)">.*?class="badge[^"]*">([^<]+)<', path)
+    assert steps == [
+        ("intro-seminar", "course work completed"),
+        ("job-coach-training", "you can enrol"),
+        ("trainer-of-trainers", "needs the step before"),
+    ]

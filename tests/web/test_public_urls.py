@@ -146,7 +146,7 @@ def test_production_mode(config, production):
 
 def test_serve_in_production_refuses_to_start_without_a_public_url(make_app, monkeypatch):
     started: list[Any] = []
-    monkeypatch.setattr("lms.cli.serve.os.execve", lambda *args: started.append(args))
+    monkeypatch.setattr("lms.cli.serve.run_gunicorn", lambda *args: started.append(args))
     monkeypatch.setattr("lms.cli.serve.upgrade", lambda: None)
     app = make_app(LMS_PUBLIC_URL="", LMS_ENV="production")
     result = CliRunner().invoke(serve_command, ["--no-worker"], obj=_script_info(app))
@@ -162,14 +162,14 @@ def test_serve_in_production_refuses_to_start_without_a_public_url(make_app, mon
 
 def test_serve_in_development_starts_with_its_own_address(make_app, monkeypatch):
     started: list[Any] = []
-    monkeypatch.setattr("lms.cli.serve.os.execve", lambda *args: started.append(args))
+    monkeypatch.setattr("lms.cli.serve.run_gunicorn", lambda *args: started.append(args))
     monkeypatch.setattr("lms.cli.serve.upgrade", lambda: None)
     app = make_app(LMS_PUBLIC_URL="", LMS_ENV="development")
     result = CliRunner().invoke(
         serve_command, ["--port", "5077", "--no-worker"], obj=_script_info(app)
     )
     assert result.exit_code == 0, result.output
-    (_program, _args, env) = started[0]
+    (_options, env) = started[0]
     assert env["LMS_PUBLIC_URL"] == "http://127.0.0.1:5077"
 
 

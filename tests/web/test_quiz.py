@@ -59,9 +59,9 @@ def _right_answers(attempt):
                 pages[number] = {name: question.accept["mn"][0].upper()}
             case "numeric":
                 pages[number] = {name: f"{question.answer:g}".replace(".", ",")}
-            case "ordering":
+            case "ordering":  # each item's position, by the item's token
                 pages[number] = {
-                    f"{name}-pos-{i}": token.choices[item.id]
+                    f"{name}-{token.choices[item.id]}": str(i)
                     for i, item in enumerate(question.items, 1)
                 }
             case "matching":

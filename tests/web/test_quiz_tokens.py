@@ -139,8 +139,10 @@ def _right_form(attempt, number):
             return {name: "Дэмжлэгтэй"}
         case "numeric":
             return {name: "4"}
-        case "ordering":
-            return {f"{name}-pos-{n}": token.choices[i.id] for n, i in enumerate(question.items, 1)}
+        case "ordering":  # each item's position, by the item's token
+            return {
+                f"{name}-{token.choices[i.id]}": str(n) for n, i in enumerate(question.items, 1)
+            }
         case "matching":
             return {f"{name}-{token.prompts[p.id]}": token.choices[p.id] for p in question.pairs}
 
@@ -188,10 +190,14 @@ def test_tokens_save_autosave_resume_and_grade(app, client, attempt, db):
         session["_user_id"] = attempt.enrolment.user.get_id()
     for number, form in first_tokens.items():
         page = phone.get(f"/attempts/{attempt.id}/questions/{number}").text
-        for value in form.values():
+        for name, value in form.items():
             for token in [value] if isinstance(value, str) else value:
                 if token.isdigit() and len(token) == 12:
                     assert re.search(f'value="{token}"[^>]*(checked|selected)>', page), token
+                elif name != f"q{number}":  # an ordering item's position
+                    select = re.search(f'name="{name}".*?</select>', page, re.S)
+                    assert select, name
+                    assert f'value="{token}" selected' in select[0], (name, token)
     client.post(f"/attempts/{attempt.id}/submit", data={"seq": str(attempt.seq)})
     db.session.refresh(attempt)
     assert attempt.state == "graded"

@@ -360,6 +360,33 @@ def test_statistics_expiring_soon(client, db, reg, reviewer, monkeypatch):
     assert "2029-01-08 – 2029-01-14" in page
 
 
+def test_statistics_start_with_the_headline_totals(client, reg, reviewer, monkeypatch):
+    from lms.services.registry import stats as registry_stats
+
+    # On TODAY only A holds a valid job coach credential (it qualifies); E, a seminar, was
+    # the one credential issued in 2027.
+    assert registry_stats.headline(TODAY) == registry_stats.Headline(1, 1, 1)
+    page = client.get("/registry/statistics").text
+    first_chart = page.index("<svg")
+    for label, href in (
+        ("Certified job coaches today", "/registry/?kind=training&amp;status=active"),
+        ("Qualify for the subsidy today", "/registry/?qualifies_on=2027-06-15"),
+        ("Expire in the next 90 days", "expires_from=2027-06-15&amp;expires_to=2027-09-12"),
+        ("Issued in 2027", "/registry/?issued_from=2027-01-01&amp;issued_to=2027-06-15"),
+    ):
+        assert page.index(label) < first_chart, label
+        assert href in page, href
+    # The monthly trend is drawn as twelve vertical columns on one axis.
+    months = page[page.index('id="by-month-title"') : page.index("</svg>", first_chart)]
+    assert months.count("<rect") == 12
+    assert months.count('text-anchor="middle"') == 24
+
+    soon = date(2028, 12, 11)  # A's last day falls in the next 90 days
+    monkeypatch.setattr(clock, "today", lambda: soon)
+    page = client.get("/registry/statistics").text
+    assert re.search(r'stat-number">1</span> <span class="stat-label">Expire in the next', page)
+
+
 def test_the_filter_form_lands_on_a_short_shareable_url(client, reg, reviewer):
     response = client.get(
         "/registry/?q=&course=&kind=&status=expired&region=&organisation=&issued_from="

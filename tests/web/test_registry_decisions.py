@@ -176,7 +176,7 @@ def test_a_proposal_needs_its_reason_and_note(db, people):
     credential, first = people["credential"], people["first"]
     with pytest.raises(DecisionRefused) as refused:
         registry_decisions.propose(credential, first, Proposal("revoke", "", "Тэмдэглэл"))
-    assert refused.value.code == "reason"
+    assert refused.value.code == "reason_missing"
     with pytest.raises(DecisionRefused) as refused:
         registry_decisions.propose(credential, first, Proposal("suspend", "other", " "))
     assert refused.value.code == "note"
@@ -256,6 +256,78 @@ def test_non_subsidy_credentials_change_directly_by_an_admin(app, db, people, tm
     db.session.refresh(credential)
     assert credential.status == "suspended"
     assert db.session.query(RegistryDecision).count() == 0
+
+
+def _reason_select(html, name):
+    start = html.index(f'id="{name}" name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_no_reason_is_chosen_in_advance_and_each_change_has_its_own_list(db, people):
+    credential = people["credential"]
+    page = people["c1"].get(f"/registry/coaches/{credential.user_id}").text
+    select = _reason_select(page, f"change{credential.id}-reason")
+    assert select.count("selected") == 1  # the blank first choice: no reason is preselected
+    assert '<option selected value="">' in select
+    assert select.index('value=""') < select.index("<optgroup")
+    suspension = select[select.index('label="Reasons for a suspension"') :]
+    suspension = suspension[: suspension.index("</optgroup>")]
+    assert 'value="investigation"' in suspension
+    assert 'value="fraud"' not in suspension
+    revocation = select[select.index('label="Reasons for a revocation"') :]
+    assert 'value="fraud"' in revocation[: revocation.index("</optgroup>")]
+    admin_page = people["ca"].get(f"/admin/credentials/{credential.number}").text
+    assert _reason_select(admin_page, "reason").count("selected") == 1
+    assert '<option selected value="">' in _reason_select(admin_page, "reason")
+
+
+@pytest.mark.parametrize(
+    ("action", "reason", "message"),
+    [
+        ("suspend", "", "Choose a reason for the suspension."),
+        ("suspend", "fraud", "This is a reason for a revocation"),
+        ("revoke", "", "Choose a reason for the revocation."),
+        ("revoke", "investigation", "This is a reason for a suspension"),
+    ],
+)
+def test_a_missing_or_misplaced_reason_is_a_form_error(db, people, action, reason, message):
+    response = _propose(people["c1"], people["credential"], action, reason=reason)
+    assert message in _followed(people["c1"], response)
+    assert db.session.query(RegistryDecision).count() == 0
+
+
+def test_a_suspension_stores_its_own_reason_and_a_reinstatement_none(db, people):
+    credential = people["credential"]
+    _propose(people["c1"], credential, "suspend", reason="investigation")
+    assert _open(db).reason == "investigation"
+    people["c2"].post(f"/registry/proposals/{_open(db).id}/confirm")
+    db.session.refresh(credential)
+    assert (credential.status, credential.status_reason) == ("suspended", "investigation")
+    _propose(people["c1"], credential, "reinstate", reason="fraud")  # sent, never stored
+    assert _open(db).reason == ""
+    people["c2"].post(f"/registry/proposals/{_open(db).id}/confirm")
+    db.session.refresh(credential)
+    assert (credential.status, credential.status_reason) == ("active", "")
+    events = db.session.query(CredentialEvent).order_by(CredentialEvent.id).all()
+    assert [(e.action, e.reason) for e in events] == [
+        ("issue", ""),
+        ("suspend", "investigation"),
+        ("reinstate", ""),
+    ]
+    assert _audit(db, "credential.reinstate").details["reason"] == ""
+
+
+def test_the_admin_form_checks_the_reason_for_a_direct_change(app, db, people, tmp_path):
+    seminar = publish_seminar(tmp_path / "seminar")
+    credential = issue(seminar, make_user(), date(2027, 1, 5), make_user(roles=("trainer",)))
+    url = f"/admin/credentials/{credential.number}"
+    page = people["ca"].post(url, data={"action": "suspend", "reason": "fraud", "note": "Түр."})
+    assert "This is a reason for a revocation" in page.text
+    db.session.refresh(credential)
+    assert credential.status == "active"
+    people["ca"].post(url, data={"action": "suspend", "reason": "records_check", "note": "Түр."})
+    db.session.refresh(credential)
+    assert (credential.status, credential.status_reason) == ("suspended", "records_check")
 
 
 def test_unknown_credentials_and_proposals_are_404(db, people):

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from lms.domain.registry.export_rows import (
     COLUMNS,
@@ -202,6 +203,16 @@ def test_xlsx_export_opens_with_the_filtered_rows(client, reviewer, registry):
     assert [row[0] for row in data] == sorted(
         c.number for k, c in registry["credentials"].items() if k != "revoked"
     )
+    # Readable as opened: header frozen, a filter over every column and row, sized columns.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(rows)}"
+    widths = {
+        title: sheet.column_dimensions[get_column_letter(i)].width
+        for i, title in enumerate(header, start=1)
+    }
+    assert widths["Holder"] >= 25
+    assert widths["Credential number"] >= 18
+    assert all(width >= 9 for width in widths.values()), widths
     organisation = header.index("Organisation")
     formula_cell = next(
         cell

@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from lms.models import AuditEvent, OutboxMessage
@@ -52,6 +53,10 @@ def test_a_large_export_is_prepared_by_a_job_for_its_reviewer_only(
     sheet = load_workbook(io.BytesIO(data)).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert credential.number in values
+    # The same layout as the inline export: frozen header, filter, column widths.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    assert sheet.column_dimensions["A"].width >= 18
     job_id = int(job_url.rsplit("/", 1)[1])
     path = export_jobs.file_of(job_id)
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"

@@ -28,6 +28,7 @@ def test_max_content_length_is_set(app, client):
 # a bearer token and the push hook a signature. Even an admin's session gets nothing there.
 NOT_COOKIE_AUTHENTICATED = {
     "api.registry_eligibility_by_national_id": 401,  # no bearer token
+    "api.registry_eligibility_batch": 401,  # no bearer token
     "hooks.git_push": 404,  # off without LMS_GIT_HOOK_SECRET (signatures: test_git_hook.py)
 }
 

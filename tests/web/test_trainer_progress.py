@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from lms.domain.progress_grid import AttemptFacts, TraineeFacts, grid_row, name_sort_key, sort_rows
-from lms.models import AuditEvent, QuizAttempt
+from lms.models import AuditEvent, Enrolment, QuizAttempt, User
+from lms.services import clock
 from lms.services.cohorts import attendance, practicum
 from lms.services.cohorts import management as cohort_management
 from lms.services.learning import enrolment as enrolments
@@ -63,7 +64,7 @@ def cohort(app, db, tmp_path):
     )
     db.session.commit()
     practicum.record_practicum(
-        oyun, trainer, competency_id="task-analysis", hours=6, observed_on=date(2027, 3, 2)
+        oyun, trainer, competency_id="task-analysis", hours=6, observed_on=clock.today()
     )
     first = attendance.add_session(cohort, date(2027, 3, 1), "Өдөр 1", trainer)
     attendance.add_session(cohort, date(2027, 3, 2), "Өдөр 2", trainer)
@@ -203,14 +204,61 @@ def test_rows_and_sorting_in_the_pure_core():
         completed_lessons=frozenset({"a"}),
         attempts={"q": [AttemptFacts(True, 95, True), AttemptFacts(True, 100, False)]},
     )
-    row = grid_row(facts, ["a", "b"], ["q", "r"], [])
+    row = grid_row(facts, ["a", "b"], ["q", "r"], [], required_quiz_ids=["q", "r"])
     assert row.quizzes["q"].percent == 95  # a pass beats a higher fail
     assert row.quizzes["r"].attempts == 0
     assert row.quizzes["r"].percent is None
     assert row.progress == 50  # 1 lesson + 1 quiz of 4 items
-    assert row.quiz_average == 47.5
-    other = grid_row(TraineeFacts(enrolment_id=2, name="Өнөр"), ["a", "b"], ["q", "r"], [])
+    assert row.quiz_average == 95  # over required quizzes tried: r (never tried) is left out
+    other = grid_row(
+        TraineeFacts(enrolment_id=2, name="Өнөр"), ["a", "b"], ["q", "r"], [], required_quiz_ids=[]
+    )
     assert [r.name for r in sort_rows([row, other], "progress", descending=True)] == ["Бат", "Өнөр"]
     assert [r.name for r in sort_rows([other, row], "name")] == ["Бат", "Өнөр"]
     names = ["Үүрцайх", "Уянга", "Өнөр", "Оюун", "Анар", "Zoe"]
     assert sorted(names, key=name_sort_key) == ["Анар", "Оюун", "Өнөр", "Уянга", "Үүрцайх", "Zoe"]
+
+
+def test_quiz_average_reads_only_the_required_quizzes_taken(app, db, cohort):
+    """The issue: 100 % on the only required quiz must not show as a low average because
+    optional quizzes were skipped or done badly. In the demo course `final` is required and
+    `check-1` is optional."""
+    anar = (
+        db.session.query(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .filter(User.name == "Анар Сүх")
+        .one()
+    )
+    db.session.add_all(
+        [_graded(anar, "final", 1, 100, True), _graded(anar, "check-1", 1, 20, False)]
+    )
+    db.session.commit()
+    html = (
+        client_for(app, cohort["trainer"])
+        .get(f"/trainer/cohorts/{cohort['cohort'].id}/progress")
+        .text
+    )
+    row = html[html.index("Анар Сүх") : html.index("Оюун Бат")]
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells[1] == "100%"  # not (100 + 20) / 2: the optional check-1 does not count
+    assert "required quizzes (Q2, marked *)" in html
+    assert "(required)" in html  # the required quiz's column says so to screen readers
+
+
+def test_breadcrumbs_keep_the_cohort_name_apart_from_words(app, cohort):
+    client = client_for(app, cohort["trainer"], language="mn")
+    cohort_id = cohort["cohort"].id
+    grid = client.get(f"/trainer/cohorts/{cohort_id}/progress").text
+    trail = grid[
+        grid.index('class="breadcrumbs"') : grid.index("</nav>", grid.index('class="breadcrumbs"'))
+    ]
+    assert f'<a href="/trainer/cohorts/{cohort_id}">Ховд 2027</a>' in trail
+    assert "-ийн" not in grid  # no suffix glued onto a name anywhere on the page
+    enrolment_id = re.search(r"/trainer/enrolments/(\d+)", grid).group(1)
+    page = client.get(f"/trainer/enrolments/{enrolment_id}").text
+    trail = page[
+        page.index('class="breadcrumbs"') : page.index("</nav>", page.index('class="breadcrumbs"'))
+    ]
+    assert f'<a href="/trainer/cohorts/{cohort_id}">Ховд 2027</a>' in trail
+    assert f'<a href="/trainer/cohorts/{cohort_id}/progress">Явц</a>' in trail
+    assert "Ховд 2027-ийн" not in page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 
 import pytest
 
 from lms.models import Accommodation, AuditEvent, QuizAttempt
 from lms.models.types import utcnow
+from lms.services import clock
 from lms.services.cohorts import course_trainers, practicum, trainee_overview
 from lms.services.cohorts import management as cohort_management
 from lms.services.learning import attempts as attempt_service
@@ -100,7 +102,7 @@ def test_accommodation_is_set_on_the_trainee_page_and_audited(app, db, followed)
     assert audit.subject_id == str(followed["trainee"].id)
     html = client.get(f"/trainer/enrolments/{enrolment_id}").text
     assert "In force: 2× the time on every timed quiz." in html
-    assert 'value="2.00"' in html  # the form shows what is in force
+    assert 'value="2"' in html  # the form shows what is in force
     client.post(
         f"/trainer/enrolments/{enrolment_id}/accommodation",
         data={"time_multiplier": "1", "no_time_limit": "y"},
@@ -109,6 +111,34 @@ def test_accommodation_is_set_on_the_trainee_page_and_audited(app, db, followed)
         "In force: no time limit on any quiz."
         in client.get(f"/trainer/enrolments/{enrolment_id}").text
     )
+
+
+def test_the_extra_time_field_is_empty_while_no_accommodation_is_in_force(app, db, followed):
+    client = client_for(app, followed["trainer"])
+    url = f"/trainer/enrolments/{followed['enrolment'].id}"
+    html = client.get(url).text
+    assert "None: the normal time limits apply." in html
+    field = re.search(r'<input[^>]*name="time_multiplier"[^>]*>', html)
+    assert field
+    assert 'value=""' in field.group(0) or "value=" not in field.group(0), field.group(0)
+    # An empty multiplier without "no time limit" is a form error, not a silent 1.5 or 1.
+    response = client.post(f"{url}/accommodation", data={"time_multiplier": ""})
+    assert response.status_code == 302
+    assert db.session.query(Accommodation).count() == 0
+    assert "a multiplier from 1 to 5, or no time limit" in client.get(url).text
+    # No time limit needs no multiplier; the field stays empty afterwards.
+    client.post(f"{url}/accommodation", data={"time_multiplier": "", "no_time_limit": "y"})
+    assert db.session.query(Accommodation).one().no_time_limit is True
+    html = client.get(url).text
+    assert "In force: no time limit on any quiz." in html
+    field = re.search(r'<input[^>]*name="time_multiplier"[^>]*>', html)
+    assert field
+    assert 'value=""' in field.group(0) or "value=" not in field.group(0), field.group(0)
+    # The workspace's own form starts empty too.
+    home = client.get("/trainer/").text
+    field = re.search(r'<input[^>]*name="time_multiplier"[^>]*>', home)
+    assert field
+    assert "1.5" not in field.group(0)
 
 
 def test_accommodation_out_of_range_is_refused(app, db, followed):
@@ -173,7 +203,7 @@ def test_practicum_log_shows_competency_titles(app, db, followed):
         followed["trainer"],
         competency_id="task-analysis",
         hours=4,
-        observed_on=date(2027, 3, 5),
+        observed_on=clock.today(),
     )
     html = (
         client_for(app, followed["trainer"])

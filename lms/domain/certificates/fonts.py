@@ -34,8 +34,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types
-
 log = logging.getLogger(__name__)
 
 FONT_ENV = "LMS_CERTIFICATE_FONT"
@@ -88,6 +86,9 @@ def covers(path: Path, text: str = REQUIRED_TEXT) -> bool:
     """Whether the TrueType font at `path` exists and has a glyph for every character of `text`."""
     if path.suffix.lower() != ".ttf" or not path.is_file():
         return False
+    # Imported here: only certificate pages look at fonts, not every worker (issue 18).
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types
+
     try:
         # Opened here so the file is closed even when fontTools rejects it half-way.
         with path.open("rb") as handle, TTFont(handle, lazy=True) as font:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-
-from lms.domain.certificates import layout
 from lms.domain.certificates.fonts import INSTALL_HINT, FontFiles
 from lms.domain.certificates.qr import QUIET_ZONE, qr_png, qr_symbol
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 AUTHOR = "Job coach LMS"
 FAMILY = "certificate"
@@ -94,6 +95,8 @@ def _close_fonts(pdf: FPDF) -> None:
 
 
 def _render(pdf: FPDF, text: CertificateText) -> bytes:
+    from lms.domain.certificates import layout  # here: fpdf (~20 MB) loads only for a PDF
+
     qr_image = qr_png(text.verify_url, scale=10)
     modules, _ = qr_symbol(text.verify_url).symbol_size(border=QUIET_ZONE)
     pdf.add_page()  # fpdf2 measures text only on a page
@@ -114,6 +117,8 @@ def _render(pdf: FPDF, text: CertificateText) -> bytes:
 
 
 def _new_document(text: CertificateText, font: FontFiles, created: datetime) -> FPDF:
+    from fpdf import FPDF  # here, not at import: web workers that never print stay lighter
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(0, 0, 0)

@@ -14,8 +14,13 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from lms.domain.courses.limits import RENDER_BUDGET_SECONDS, render_budget
-from lms.domain.courses.media import external_media, refused_media
-from lms.domain.courses.problems import ProblemLog
+from lms.domain.courses.media import (
+    EXTERNAL_MEDIA_MESSAGE,
+    REFUSED_MEDIA_MESSAGE,
+    external_media_name,
+    refused_media,
+)
+from lms.domain.courses.problems import N_, ProblemLog, Term
 from lms.domain.render import RenderTooSlow, classify_url, render_inline, render_markdown
 
 MAX_SENTENCE_WORDS = 35
@@ -71,20 +76,27 @@ class _Scanner(HTMLParser):
         elif tag == "video":
             self.video = Video()
             self.scan.videos.append(self.video)
-            for name, what in (("src", "video"), ("poster", "poster image")):
+            for name, what in (("src", N_("video")), ("poster", N_("poster image"))):
                 if attr.get(name):
                     self.video.urls.append((what, attr[name] or ""))
         elif tag == "source" and self.video is not None and attr.get("src"):
-            self.video.urls.append(("video", attr["src"] or ""))
+            self.video.urls.append((N_("video"), attr["src"] or ""))
         elif tag == "track" and self.video is not None:
             if attr.get("src"):
-                self.video.urls.append(("text track", attr["src"] or ""))
+                self.video.urls.append((N_("text track"), attr["src"] or ""))
             if attr.get("kind") == "captions":
                 self.video.captions.append((attr.get("srclang"), attr.get("src")))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "video":
             self.video = None
+
+    def observe(self, tag: str, attrs: dict[str, str]) -> None:
+        """The renderer's `TagObserver`: scan while sanitising, not by parsing the HTML again."""
+        if tag.startswith("/"):
+            self.handle_endtag(tag[1:])
+        else:
+            self.handle_starttag(tag, list(attrs.items()))
 
 
 def scan_html(html: str) -> Scan:
@@ -118,21 +130,22 @@ class ReferenceChecker:
     def check(self, scan: Scan, language: str | None = None) -> None:
         """Check links, images and videos of one rendered document."""
         for href in scan.links:
-            self._file(href, "link")
+            self._file(href, N_("link"))
         for line, element in scan.refused_media:
-            self.log.error(self.line_of(line), element)
+            self.log.error(self.line_of(line), REFUSED_MEDIA_MESSAGE, element=element)
         for src, alt in scan.images:
             if src is None:
                 self.log.error(
                     self.line_of(""),
-                    "an image source was removed: use a path relative to this file or https://",
+                    N_("an image source was removed: use a path relative to this file or https://"),
                 )
                 continue
-            self._file(src, "image")
+            self._file(src, N_("image"))
             if not alt:
                 self.log.error(
                     self.line_of(src),
-                    f"image '{src}' has no alt text: describe it for people who cannot see it",
+                    N_("image '%(url)s' has no alt text: describe it for people who cannot see it"),
+                    url=src,
                 )
         for video in scan.videos:
             for what, url in video.urls:
@@ -145,12 +158,12 @@ class ReferenceChecker:
         if not with_src:
             self.log.error(
                 line,
-                'video has no captions: add <track kind="captions" srclang=".." src="..vtt">',
+                N_('video has no captions: add <track kind="captions" srclang=".." src="..vtt">'),
             )
         elif any(lang is None for lang, _ in with_src):
-            self.log.error(line, 'a captions track needs srclang, e.g. srclang="mn"')
+            self.log.error(line, N_('a captions track needs srclang, e.g. srclang="mn"'))
         elif language and all(lang != language for lang, _ in with_src):
-            self.log.warning(line, f"video has no captions in '{language}'")
+            self.log.warning(line, N_("video has no captions in '%(language)s'"), language=language)
 
     def _file(self, url: str, what: str) -> None:
         kind, cleaned = classify_url(url)
@@ -158,21 +171,40 @@ class ReferenceChecker:
             line = self.line_of(url)
             if line == self.line_of("") and url.startswith("https://"):
                 line = self.line_of(url.removeprefix("https:"))  # written as //host/...
-            self.log.error(line, external_media(what, url))
+            self.log.error(
+                line,
+                EXTERNAL_MEDIA_MESSAGE,
+                what=Term(what),
+                url=url,
+                name=external_media_name(url),
+            )
             return
         if kind != "relative" or not cleaned.split("#", 1)[0].split("?", 1)[0]:
             return
         if cleaned.startswith("/"):  # site paths change between deployments; courses must not
             self.log.error(
                 self.line_of(url),
-                f"{what} '{url}' must be relative to this file (or a full https:// address)",
+                N_("%(what)s '%(url)s' must be relative to this file (or a full https:// address)"),
+                what=Term(what),
+                url=url,
             )
             return
         target = resolve_reference(self.document, cleaned)
         if target is None:
-            self.log.error(self.line_of(url), f"{what} '{url}' points outside the course folder")
+            self.log.error(
+                self.line_of(url),
+                N_("%(what)s '%(url)s' points outside the course folder"),
+                what=Term(what),
+                url=url,
+            )
         elif target not in self.files:
-            self.log.error(self.line_of(url), f"{what} '{url}': no such file ({target})")
+            self.log.error(
+                self.line_of(url),
+                N_("%(what)s '%(url)s': no such file (%(file)s)"),
+                what=Term(what),
+                url=url,
+                file=target,
+            )
 
 
 def line_finder(text: str, first_line: int) -> Callable[[str], int]:
@@ -259,8 +291,10 @@ def render_scan_keep(
     *,
     inline: bool = False,
     resolve_link: Callable[[str], str | None] | None = None,
+    language: str = "en",
 ) -> tuple[Scan, str] | None:
-    """Like `render_and_scan`, also returning the HTML, rendered with `resolve_link`.
+    """Like `render_and_scan`, also returning the HTML, rendered with `resolve_link`
+    (untitled boxes labelled in `language`, the text's language).
 
     The scan always reports the references as the author wrote them, so the checks are the
     same whatever `resolve_link` makes of them; a reference it cannot resolve stays as written
@@ -275,28 +309,50 @@ def render_scan_keep(
         originals[resolved] = url
         return resolved
 
-    render = render_inline if inline else render_markdown
     budget = render_budget()
     try:
         if budget <= 0:  # the course's budget is spent: render no more
             raise RenderTooSlow
-        html = render(text, resolve_link=recording, budget=budget)
+        scanner = _Scanner()  # sees the sanitised elements as they are written
+        if inline:
+            html = render_inline(
+                text, resolve_link=recording, budget=budget, observe=scanner.observe
+            )
+        else:
+            html = render_markdown(
+                text,
+                resolve_link=recording,
+                budget=budget,
+                language=language,
+                observe=scanner.observe,
+            )
     except RenderTooSlow:
-        whole = " (the rest of the course's budget)" if budget < RENDER_BUDGET_SECONDS else ""
-        log.error(
-            line,
-            f"rendering this text took longer than {budget:g} s{whole}: "
-            "split it or simplify its structure",
-        )
+        report_too_slow(log, line, budget)
         return None
     except Exception as error:  # noqa: BLE001 - a renderer failure is the author's to see
-        log.error(line, f"the Markdown cannot be rendered ({type(error).__name__})")
+        log.error(
+            line, N_("the Markdown cannot be rendered (%(error)s)"), error=type(error).__name__
+        )
         return None
-    scan = scan_html(html)
+    scan = scanner.scan
     scan.refused_media = refused_media(text)
     if originals:
         _restore_references(scan, originals)
     return scan, html
+
+
+def report_too_slow(log: ProblemLog, line: int, budget: float) -> None:
+    """Report a text whose rendering took longer than ``budget`` CPU seconds."""
+    if budget < RENDER_BUDGET_SECONDS:
+        template = N_(
+            "rendering this text took longer than %(seconds)s s (the rest of the course's "
+            "budget): split it or simplify its structure"
+        )
+    else:
+        template = N_(
+            "rendering this text took longer than %(seconds)s s: split it or simplify its structure"
+        )
+    log.error(line, template, seconds=f"{budget:g}")
 
 
 def _restore_references(scan: Scan, originals: dict[str, str]) -> None:

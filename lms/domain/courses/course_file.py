@@ -25,9 +25,12 @@ from lms.domain.courses.model import (
     Practicum,
     Prerequisite,
 )
+from lms.domain.courses.problems import N_
 from lms.domain.courses.questions import Localised
+from lms.domain.courses.renewal_file import read_ce_value, read_renewal
 from lms.domain.courses.values import Reader
 from lms.domain.courses.yaml_reader import SUPPORTED_LANGUAGES, Entry, label
+from lms.domain.credentials.renewal import CeValue
 
 _TOP_REQUIRED = (
     "slug",
@@ -73,16 +76,34 @@ class CourseFile:
     attendance: float | None = None
     practicum: Practicum | None = None
     credential: CredentialSpec | None = None
+    ce_value: CeValue | None = None
+
+
+@dataclass(frozen=True)
+class KnownCourses:
+    """Where a prerequisite may be found besides the course folders beside this one.
+
+    Without it (publishing) a prerequisite must be a sibling folder. With it (``lms courses
+    check``) the other ``checked`` folders count too; a prerequisite found in none of them is
+    a warning, to publish that course first, when no server was asked (``published`` None),
+    and an error when it is not among the courses ``published`` on the server asked."""
+
+    checked: frozenset[str] = frozenset()
+    published: frozenset[str] | None = None
 
 
 def read_course_file(
-    root: Node | None, reader: Reader, folder: str, siblings: set[str]
+    root: Node | None,
+    reader: Reader,
+    folder: str,
+    siblings: set[str],
+    known: KnownCourses | None = None,
 ) -> CourseFile:
     """Read the ``course.yml`` node tree; ``folder`` is the course folder's name."""
     result = CourseFile()
     if root is None:  # invalid YAML, already reported
         return result
-    top = reader.mapping(root, "", 1, _TOP_REQUIRED, ("prerequisites",))
+    top = reader.mapping(root, "", 1, _TOP_REQUIRED, ("prerequisites", "continuing_education"))
     if top is None:
         return result
     result.languages = _languages(reader, top.get("languages"))
@@ -91,7 +112,11 @@ def read_course_file(
     result.slug = reader.identifier(slug_entry)
     if slug_entry is not None and result.slug and result.slug != folder:
         reader.error(
-            slug_entry.line, "slug", f"'{result.slug}' must equal the folder name '{folder}'"
+            slug_entry.line,
+            "slug",
+            N_("'%(slug)s' must equal the folder name '%(folder)s'"),
+            slug=result.slug,
+            folder=folder,
         )
     result.version = reader.version(top.get("version"))
     result.kind = reader.choice(top.get("kind"), COURSE_KINDS, "seminar")
@@ -99,7 +124,8 @@ def read_course_file(
     result.summary = reader.localised(top.get("summary"))
     result.hours = _hours(reader, top.get("hours"))
     result.enrolment = reader.choice(top.get("enrolment"), ENROLMENTS, "open")
-    result.prerequisites = _prerequisites(reader, top.get("prerequisites"), folder, siblings)
+    result.prerequisites = _prerequisites(reader, top.get("prerequisites"), folder, siblings, known)
+    result.ce_value = read_ce_value(reader, top.get("continuing_education"))
     _outline(reader, top.get("outline"), result)
     _certification(reader, top.get("certification"), result)
     return result
@@ -111,7 +137,9 @@ def _languages(reader: Reader, entry: Entry | None) -> tuple[str, ...]:
     for item in items:
         language = reader.choice(item, SUPPORTED_LANGUAGES, "")
         if language in languages:
-            reader.error(item.line, item.where, f"'{language}' is listed twice")
+            reader.error(
+                item.line, item.where, N_("'%(language)s' is listed twice"), language=language
+            )
         elif language:
             languages.append(language)
     valid = entry is not None and len(languages) == len(items) and bool(items)
@@ -129,7 +157,11 @@ def _hours(reader: Reader, entry: Entry | None) -> Hours:
 
 
 def _prerequisites(
-    reader: Reader, entry: Entry | None, folder: str, siblings: set[str]
+    reader: Reader,
+    entry: Entry | None,
+    folder: str,
+    siblings: set[str],
+    known: KnownCourses | None,
 ) -> tuple[Prerequisite, ...]:
     result: list[Prerequisite] = []
     for item in reader.sequence(entry):
@@ -142,16 +174,40 @@ def _prerequisites(
         if course and course_entry is not None:
             if course == folder:
                 reader.error(
-                    course_entry.line, course_entry.where, "a course cannot require itself"
+                    course_entry.line, course_entry.where, N_("a course cannot require itself")
                 )
             elif course not in siblings:
-                reader.error(
-                    course_entry.line,
-                    course_entry.where,
-                    f"no course '{course}' beside this one",
-                )
+                _outside_prerequisite(reader, course_entry, course, known)
         result.append(Prerequisite(course, requires))
     return tuple(result)
+
+
+def _outside_prerequisite(
+    reader: Reader, entry: Entry, course: str, known: KnownCourses | None
+) -> None:
+    if known is None:
+        reader.error(
+            entry.line, entry.where, N_("no course '%(course)s' beside this one"), course=course
+        )
+    elif course in known.checked or (known.published and course in known.published):
+        return
+    elif known.published is None:
+        reader.warning(
+            entry.line,
+            entry.where,
+            N_(
+                "course '%(course)s' is not beside this one: it must be published on the server "
+                "before this course"
+            ),
+            course=course,
+        )
+    else:
+        reader.error(
+            entry.line,
+            entry.where,
+            N_("no course '%(course)s' beside this one or published on the server"),
+            course=course,
+        )
 
 
 def _outline(reader: Reader, entry: Entry | None, result: CourseFile) -> None:
@@ -193,9 +249,9 @@ def _outline_item(reader: Reader, item: Entry) -> OutlineRef | None:
             item_id = reader.identifier(fields.get(kind))
             return OutlineRef(OutlineItem(kind, item_id), item.line) if item_id else None
     if _is_mapping_with(item, "module"):
-        reader.error(item.line, item.where, "modules cannot be nested inside modules")
+        reader.error(item.line, item.where, N_("modules cannot be nested inside modules"))
     else:
-        reader.error(item.line, item.where, "an outline entry needs 'lesson: ID' or 'quiz: ID'")
+        reader.error(item.line, item.where, N_("an outline entry needs 'lesson: ID' or 'quiz: ID'"))
     return None
 
 
@@ -209,7 +265,9 @@ def _certification(reader: Reader, entry: Entry | None, result: CourseFile) -> N
         lessons = req.get("lessons")
         if lessons is not None and isinstance(lessons.node, ScalarNode):
             if lessons.node.value != "all":
-                reader.error(lessons.line, lessons.where, "expected 'all' or a list of lesson ids")
+                reader.error(
+                    lessons.line, lessons.where, N_("expected 'all' or a list of lesson ids")
+                )
         elif lessons is not None:
             result.required_lessons = reader.identifier_list(lessons)
         result.required_quizzes = reader.identifier_list(req.get("quizzes"))
@@ -232,7 +290,12 @@ def _practicum(reader: Reader, entry: Entry | None) -> Practicum | None:
             continue
         comp_id = reader.identifier(comp.get("id"))
         if comp_id in seen:
-            reader.error(item.line, label(item.where, "id"), f"duplicate competency id '{comp_id}'")
+            reader.error(
+                item.line,
+                label(item.where, "id"),
+                N_("duplicate competency id '%(id)s'"),
+                id=comp_id,
+            )
         seen.add(comp_id)
         title = reader.localised(comp.get("title"))
         competencies.append(
@@ -243,23 +306,25 @@ def _practicum(reader: Reader, entry: Entry | None) -> Practicum | None:
 
 def _credential(reader: Reader, entry: Entry | None, kind: CourseKind) -> CredentialSpec | None:
     required = ("name", "prefix", "valid_for_months", "qualifies_for_subsidy", "issue")
-    fields = reader.fields(entry, required, ("grants",))
+    fields = reader.fields(entry, required, ("grants", "renewal"))
     if not fields:
         return None
+    valid_for_months = reader.optional_integer(fields.get("valid_for_months"), minimum=1)
     prefix_entry = fields.get("prefix")
     prefix = reader.text(prefix_entry)
     if prefix_entry is not None and prefix and not _PREFIX.fullmatch(prefix):
-        reader.error(prefix_entry.line, prefix_entry.where, "must be 2-4 capital Latin letters")
+        reader.error(prefix_entry.line, prefix_entry.where, N_("must be 2-4 capital Latin letters"))
     grants: list[Grant] = []
     for item in reader.sequence(fields.get("grants")):
         grants.append(reader.choice(item, GRANTS, "sign-off-practicum"))
         if kind != "trainer":
-            reader.error(item.line, item.where, "only a 'trainer' course can grant rights")
+            reader.error(item.line, item.where, N_("only a 'trainer' course can grant rights"))
     return CredentialSpec(
         name=reader.localised(fields.get("name")),
         prefix=prefix,
-        valid_for_months=reader.optional_integer(fields.get("valid_for_months"), minimum=1),
+        valid_for_months=valid_for_months,
         qualifies_for_subsidy=reader.boolean(fields.get("qualifies_for_subsidy")),
         issue=reader.choice(fields.get("issue"), ISSUE_MODES, "automatic"),
         grants=tuple(grants),
+        renewal=read_renewal(reader, fields.get("renewal"), valid_for_months),
     )

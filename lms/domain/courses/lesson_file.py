@@ -15,7 +15,7 @@ from lms.domain.courses.content import (
 )
 from lms.domain.courses.limits import markdown_limits
 from lms.domain.courses.model import LessonText
-from lms.domain.courses.problems import Problem, ProblemLog
+from lms.domain.courses.problems import N_, Problem, ProblemLog
 from lms.domain.courses.values import Reader
 from lms.domain.courses.yaml_reader import parse_yaml
 
@@ -63,7 +63,7 @@ def read_lesson(
     log = ProblemLog(problems, display_path)
     parts = split_front_matter(text)
     if parts is None:
-        log.error(1, "a lesson starts with front matter: a line '---', the keys, a line '---'")
+        log.error(1, N_("a lesson starts with front matter: a line '---', the keys, a line '---'"))
         return None
     front, body, body_line = parts
     over_limits = markdown_limits(body, body_line)
@@ -86,8 +86,9 @@ def read_lesson(
             reader.warning(
                 summary_entry.line,
                 "summary",
-                f"a sentence of {words} words; keep sentences to {MAX_SENTENCE_WORDS} words "
-                "or fewer",
+                N_("a sentence of %(words)s words; keep sentences to %(limit)s words or fewer"),
+                words=words,
+                limit=MAX_SENTENCE_WORDS,
             )
     lesson = LessonText(
         language=language,
@@ -102,10 +103,14 @@ def read_lesson(
     for line, words in long_sentences(body, body_line):
         log.warning(
             line,
-            f"a sentence of {words} words; keep sentences to {MAX_SENTENCE_WORDS} words or fewer "
-            "(plain language)",
+            N_(
+                "a sentence of %(words)s words; keep sentences to %(limit)s words or fewer "
+                "(plain language)"
+            ),
+            words=words,
+            limit=MAX_SENTENCE_WORDS,
         )
-    rendered = render_scan_keep(body, log, body_line, resolve_link=resolve_link)
+    rendered = render_scan_keep(body, log, body_line, resolve_link=resolve_link, language=language)
     if rendered is None:
         return None
     scan, html = rendered

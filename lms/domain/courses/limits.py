@@ -56,6 +56,24 @@ def course_render_budget(seconds: float = COURSE_RENDER_BUDGET_SECONDS) -> Itera
         _course_deadline.reset(token)
 
 
+@contextmanager
+def fresh_render_budget(seconds: float) -> Iterator[None]:
+    """Like `course_render_budget`, ignoring any outer budget (a pool worker, whose parent
+    keeps the course's budget: see `lms.domain.courses.parallel`)."""
+    token = _course_deadline.set(time.thread_time() + seconds)
+    try:
+        yield
+    finally:
+        _course_deadline.reset(token)
+
+
+def spend(seconds: float) -> None:
+    """Charge ``seconds`` of CPU used elsewhere (a pool worker) to the current course budget."""
+    deadline = _course_deadline.get()
+    if deadline is not None:
+        _course_deadline.set(deadline - seconds)
+
+
 def render_budget() -> float:
     """Seconds the next document may take to render: its own budget, or what is left of the
     course's if less (0 when the course's budget is spent)."""
@@ -141,12 +159,15 @@ def markdown_limits(text: str, first_line: int) -> list[tuple[int, str]]:
     items = 0
     in_fence = False
     deep_line = items_line = 0
+    markup = "<" in text  # without any, the HTML parser has nothing to find
     for number, line in enumerate(text.splitlines()):
         if _FENCE.match(line):
             in_fence = not in_fence
-            html.feed("\n")
+            if markup:
+                html.feed("\n")
             continue
-        html.feed(("" if in_fence else line) + "\n")
+        if markup:
+            html.feed(("" if in_fence else line) + "\n")
         if in_fence:
             continue
         depth, item = _markdown_depth(line)

@@ -14,14 +14,21 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from lms.domain.courses.problems import N_, Term
+
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _REFUSED_MEDIA = {
-    "iframe": "an embedded page (<iframe>)",
-    "frame": "an embedded page (<frame>)",
-    "audio": "audio (<audio>)",
-    "embed": "embedded content (<embed>)",
-    "object": "embedded content (<object>)",
+    "iframe": N_("an embedded page (<iframe>)"),
+    "frame": N_("an embedded page (<frame>)"),
+    "audio": N_("audio (<audio>)"),
+    "embed": N_("embedded content (<embed>)"),
+    "object": N_("embedded content (<object>)"),
 }
+REFUSED_MEDIA_MESSAGE = N_(
+    "%(element)s is not allowed in course texts and would be removed (lesson pages load media "
+    "from this site only): link to it instead, or put an image or a captioned <video> file in "
+    "the course folder"
+)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
@@ -35,18 +42,13 @@ class _RawMediaScanner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _REFUSED_MEDIA:
             needle = (self.get_starttag_text() or f"<{tag}").splitlines()[0]
-            self.found.append(
-                (
-                    needle,
-                    f"{_REFUSED_MEDIA[tag]} is not allowed in course texts and would be removed "
-                    "(lesson pages load media from this site only): link to it instead, or put "
-                    "an image or a captioned <video> file in the course folder",
-                )
-            )
+            self.found.append((needle, Term(_REFUSED_MEDIA[tag])))
 
 
 def refused_media(text: str) -> list[tuple[str, str]]:
     """Media elements in Markdown ``text`` that the renderer removes (code is not counted)."""
+    if "<" not in text:  # no element at all: nothing to parse
+        return []
     scanner = _RawMediaScanner()
     in_fence = False
     for line in text.splitlines():
@@ -58,11 +60,13 @@ def refused_media(text: str) -> list[tuple[str, str]]:
     return scanner.found
 
 
-def external_media(what: str, url: str) -> str:
-    """The error for media that would load from another site (the CSP allows 'self' only)."""
-    name = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "file"
-    return (
-        f"{what} '{url}' is on another site, and lesson pages load media from this site only "
-        f"(their security policy blocks it): put the file in the course folder and use a "
-        f"relative path, e.g. media/{name}"
-    )
+EXTERNAL_MEDIA_MESSAGE = N_(
+    "%(what)s '%(url)s' is on another site, and lesson pages load media from this site only "
+    "(their security policy blocks it): put the file in the course folder and use a relative "
+    "path, e.g. media/%(name)s"
+)
+
+
+def external_media_name(url: str) -> str:
+    """The file name to suggest for media that would load from another site."""
+    return url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "file"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lms.domain.courses.questions import Localised, Quiz
+from lms.domain.credentials.renewal import CeValue, RenewalRules
 
 CourseKind = Literal["seminar", "training", "trainer"]
 COURSE_KINDS: tuple[CourseKind, ...] = ("seminar", "training", "trainer")
@@ -119,6 +120,7 @@ class CredentialSpec:
     qualifies_for_subsidy: bool
     issue: IssueMode
     grants: tuple[Grant, ...] = ()
+    renewal: RenewalRules | None = None  # None: renewed only by taking the course again
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class Course:
     certification: Certification
     lessons: Mapping[str, Lesson]
     quizzes: Mapping[str, Quiz]
+    continuing_education: CeValue | None = None  # completing it counts as CE hours
 
     @property
     def main_language(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from lms.domain.courses.content import structure_differences
 from lms.domain.courses.course_file import CourseFile
 from lms.domain.courses.lesson_file import LessonRead
-from lms.domain.courses.problems import ProblemLog
+from lms.domain.courses.problems import N_, ProblemLog
 
 _LESSON_FILE = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3})\.md")
 _QUIZ_FILE = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.yml")
@@ -23,7 +23,12 @@ def check_outline_ids(course_file: CourseFile, log: ProblemLog) -> None:
         if not item_id:
             continue
         if item_id in first:
-            log.error(line, f"outline: '{item_id}' is used twice (first at line {first[item_id]})")
+            log.error(
+                line,
+                N_("outline: '%(id)s' is used twice (first at line %(first)s)"),
+                id=item_id,
+                first=first[item_id],
+            )
         else:
             first[item_id] = line
 
@@ -40,17 +45,19 @@ def check_unlisted(
         if folder == "lessons" and name.endswith(".md"):
             match = _LESSON_FILE.fullmatch(name)
             if match is None:
-                log_for(rel).warning(1, "lesson files are named <id>.<language>.md; ignored")
+                log_for(rel).warning(1, N_("lesson files are named <id>.<language>.md; ignored"))
             elif match["id"] not in lesson_ids:
-                log_for(rel).warning(1, "not in the outline of course.yml; ignored")
+                log_for(rel).warning(1, N_("not in the outline of course.yml; ignored"))
             elif languages and match["lang"] not in languages:
-                log_for(rel).warning(1, f"'{match['lang']}' is not a language of this course")
+                log_for(rel).warning(
+                    1, N_("'%(language)s' is not a language of this course"), language=match["lang"]
+                )
         elif folder == "quizzes":
             match = _QUIZ_FILE.fullmatch(name)
             if match is None:
-                log_for(rel).warning(1, "quiz files are named <id>.yml; ignored")
+                log_for(rel).warning(1, N_("quiz files are named <id>.yml; ignored"))
             elif match["id"] not in quiz_ids:
-                log_for(rel).warning(1, "not in the outline of course.yml; ignored")
+                log_for(rel).warning(1, N_("not in the outline of course.yml; ignored"))
 
 
 def compare_languages(reads: dict[str, LessonRead], log_for: Callable[[str], ProblemLog]) -> None:
@@ -66,7 +73,10 @@ def compare_languages(reads: dict[str, LessonRead], log_for: Callable[[str], Pro
             for lang, read in reads.items():
                 if lang not in present:
                     log_for(read.text.source_path).warning(
-                        1, f"'{field}' is in {have} but not in this language"
+                        1,
+                        N_("'%(field)s' is in %(file)s but not in this language"),
+                        field=field,
+                        file=have,
                     )
     for lang, read in reads.items():
         if lang == main_language:
@@ -77,8 +87,17 @@ def compare_languages(reads: dict[str, LessonRead], log_for: Callable[[str], Pro
         if all(outcomes) and outcomes[0] != outcomes[1]:
             differences.append(f"{outcomes[1]} outcomes instead of {outcomes[0]}")
         if differences:
-            log.warning(1, f"structure differs from {main_path}: {', '.join(differences)}")
+            log.warning(
+                1,
+                N_("structure differs from %(file)s: %(differences)s"),
+                file=main_path,
+                differences=", ".join(differences),
+            )
         if read.text.minutes != main.text.minutes:
             log.warning(
-                1, f"minutes: {read.text.minutes} here but {main.text.minutes} in {main_path}"
+                1,
+                N_("minutes: %(here)s here but %(there)s in %(file)s"),
+                here=read.text.minutes,
+                there=main.text.minutes,
+                file=main_path,
             )

@@ -13,6 +13,7 @@ from lms.domain.courses.limits import (
     MAX_QUIZ_TEXT_CHARS,
     markdown_limits,
 )
+from lms.domain.courses.problems import N_
 from lms.domain.courses.questions import (
     FEEDBACK_POLICIES,
     QUESTION_TYPES,
@@ -54,6 +55,18 @@ _SETTINGS_OPTIONAL = (
     "feedback",
 )
 
+# Choices of a question, by the word the quiz file uses for them.
+_TOO_MANY = {
+    "option": N_("%(count)s options; a question may have at most %(limit)s"),
+    "item": N_("%(count)s items; a question may have at most %(limit)s"),
+    "pair": N_("%(count)s pairs; a question may have at most %(limit)s"),
+}
+_DUPLICATE = {
+    "option": N_("duplicate option id '%(id)s' (first at line %(first)s)"),
+    "item": N_("duplicate item id '%(id)s' (first at line %(first)s)"),
+    "pair": N_("duplicate pair id '%(id)s' (first at line %(first)s)"),
+}
+
 
 def _at_line(line: int) -> Callable[[str], int]:
     return lambda _needle: line
@@ -86,7 +99,9 @@ class QuizReader:
             r.error(
                 entries[MAX_QUESTIONS].line,
                 "questions",
-                f"{len(entries)} questions; a quiz may have at most {MAX_QUESTIONS}: split it",
+                N_("%(count)s questions; a quiz may have at most %(limit)s: split it"),
+                count=len(entries),
+                limit=MAX_QUESTIONS,
             )
             return None
         for item in entries:
@@ -97,8 +112,9 @@ class QuizReader:
                 r.error(
                     item.line,
                     item.where,
-                    f"duplicate question id '{question.id}' "
-                    f"(first at line {first_line[question.id]})",
+                    N_("duplicate question id '%(id)s' (first at line %(first)s)"),
+                    id=question.id,
+                    first=first_line[question.id],
                 )
             first_line.setdefault(question.id, item.line + r.log.line_offset)
             questions.append(question)
@@ -106,7 +122,9 @@ class QuizReader:
             r.error(
                 self.draw_line,
                 "settings.draw",
-                f"draws {settings.draw} questions but the quiz has only {len(questions)}",
+                N_("draws %(draw)s questions but the quiz has only %(count)s"),
+                draw=settings.draw,
+                count=len(questions),
             )
         self.check_texts()
         return Quiz(quiz_id, title, settings, tuple(questions), self.rel_path)
@@ -237,10 +255,11 @@ class QuizReader:
                 r.error(
                     entry.line,
                     entry.where,
-                    f"a 'single' question needs exactly one correct option, found {correct}",
+                    N_("a 'single' question needs exactly one correct option, found %(count)s"),
+                    count=correct,
                 )
             elif question_type == "multiple" and correct == 0:
-                r.error(entry.line, entry.where, "a 'multiple' question needs a correct option")
+                r.error(entry.line, entry.where, N_("a 'multiple' question needs a correct option"))
         return tuple(options)
 
     def ordering_items(self, fields: Fields) -> tuple[OrderingItem, ...]:
@@ -278,7 +297,9 @@ class QuizReader:
             self.reader.error(
                 items[MAX_CHOICES].line,
                 items[MAX_CHOICES].where,
-                f"{len(items)} {what}s; a question may have at most {MAX_CHOICES}",
+                _TOO_MANY[what],
+                count=len(items),
+                limit=MAX_CHOICES,
             )
             return items[:MAX_CHOICES]
         seen: dict[str, int] = {}
@@ -296,8 +317,9 @@ class QuizReader:
                         self.reader.error(
                             line,
                             label(item.where, "id"),
-                            f"duplicate {what} id '{value.value}' "
-                            f"(first at line {seen[value.value]})",
+                            _DUPLICATE[what],
+                            id=value.value,
+                            first=seen[value.value],
                         )
                     seen.setdefault(value.value, line + self.reader.log.line_offset)
         return items
@@ -310,12 +332,17 @@ class QuizReader:
             return {}
         for language in r.languages:
             if language not in fields:
-                r.error(entry.line, entry.where, f"missing the '{language}' answers")
+                r.error(
+                    entry.line,
+                    entry.where,
+                    N_("missing the '%(language)s' answers"),
+                    language=language,
+                )
         answers: dict[str, tuple[str, ...]] = {}
         for language, item in fields.entries.items():
             answers[language] = r.text_list(item)
             if isinstance(item.node, SequenceNode) and not answers[language]:
-                r.error(item.line, item.where, "list at least one accepted answer")
+                r.error(item.line, item.where, N_("list at least one accepted answer"))
         return answers
 
     def check_texts(self) -> None:
@@ -324,8 +351,9 @@ class QuizReader:
             if len(text) > MAX_QUIZ_TEXT_CHARS:
                 self.reader.log.error(
                     line,
-                    f"a text of {len(text)} characters; quiz texts may have at most "
-                    f"{MAX_QUIZ_TEXT_CHARS}",
+                    N_("a text of %(count)s characters; quiz texts may have at most %(limit)s"),
+                    count=len(text),
+                    limit=MAX_QUIZ_TEXT_CHARS,
                 )
                 continue
             over_limits = markdown_limits(text, line)

@@ -52,7 +52,9 @@ class _Resolver:
 
 def render_lesson(text: LessonText, urls: CourseUrls) -> str:
     """The lesson body as sanitised HTML with every relative link resolved."""
-    return render_markdown(text.body, resolve_link=link_resolver(text.source_path, urls))
+    return render_markdown(
+        text.body, resolve_link=link_resolver(text.source_path, urls), language=text.language
+    )
 
 
 def render_quiz_text(text: str, quiz_id: str, urls: CourseUrls) -> str:

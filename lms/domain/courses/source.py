@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from lms.domain.courses.problems import Problem
+from lms.domain.courses.problems import N_, Problem, ProblemLog
 
 
 class CourseSource(Protocol):
@@ -83,8 +83,8 @@ class DirectorySource:
         self.list_files()
         return list(self._problems)
 
-    def _problem(self, message: str) -> None:
-        self._problems.append(Problem(self.path.as_posix(), 1, "error", message))
+    def _problem(self, template: str, **params: object) -> None:
+        ProblemLog(self._problems, self.path.as_posix()).error(1, template, "", **params)
 
     def list_files(self, prefix: str = "") -> list[str]:
         """Regular, non-hidden files below the folder (listed once, then cached)."""
@@ -95,15 +95,15 @@ class DirectorySource:
 
     def _walk(self) -> list[str]:
         if not self.path.exists():
-            self._problem("no such course folder")
+            self._problem(N_("no such course folder"))
             return []
         if not self.path.is_dir():
-            self._problem("not a folder: give the path of a course folder")
+            self._problem(N_("not a folder: give the path of a course folder"))
             return []
         files: list[str] = []
 
         def report(error: OSError) -> None:
-            self._problem(f"cannot read folder: {error.strerror or error}")
+            self._problem(N_("cannot read folder: %(error)s"), error=error.strerror or error)
 
         for folder, dirs, names in os.walk(self.path, onerror=report, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from lms.domain.courses.problems import did_you_mean
+from lms.domain.courses.problems import N_, Term, closest
 from lms.domain.courses.yaml_reader import (
     IDENTIFIER,
     SUPPORTED_LANGUAGES,
@@ -25,18 +25,19 @@ from lms.domain.courses.yaml_reader import (
 
 T = TypeVar("T", bound=str)
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
-_QUOTE_HINT = " (put it in quotes)"
 
 
 class Reader(ReaderBase):
     """Reads typed values from entries, reporting problems with the entry's line."""
 
     def _wrong(self, entry: Entry, expected: str) -> None:
+        """Report a value of the wrong type; ``expected`` is marked with `N_`."""
         got = describe(entry.node)
-        hint = _QUOTE_HINT if expected == "text" and isinstance(entry.node, ScalarNode) else ""
-        if got == "nothing":
-            hint = ""
-        self.error(entry.line, entry.where, f"expected {expected}, got {got}{hint}")
+        if expected == "text" and isinstance(entry.node, ScalarNode) and got != "nothing":
+            template = N_("expected %(expected)s, got %(got)s (put it in quotes)")
+        else:
+            template = N_("expected %(expected)s, got %(got)s")
+        self.error(entry.line, entry.where, template, expected=Term(expected), got=got)
 
     def _value(self, entry: Entry) -> object:
         ok, value = scalar(entry.node)
@@ -48,10 +49,10 @@ class Reader(ReaderBase):
             return default
         value = self._value(entry)
         if not isinstance(value, str):
-            self._wrong(entry, "text")
+            self._wrong(entry, N_("text"))
             return default
         if not value.strip():
-            self.error(entry.line, entry.where, "must not be empty")
+            self.error(entry.line, entry.where, N_("must not be empty"))
             return default
         return value.strip()
 
@@ -69,13 +70,14 @@ class Reader(ReaderBase):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(entry.node.value)  # `id: 1` is a fine identifier
         if not isinstance(value, str):
-            self._wrong(entry, "an identifier")
+            self._wrong(entry, N_("an identifier"))
             return default
         if not IDENTIFIER.fullmatch(value):
             self.error(
                 entry.line,
                 entry.where,
-                f"'{value}' is not a valid identifier (use a-z, 0-9 and '-', e.g. 'part-1')",
+                N_("'%(value)s' is not a valid identifier (use a-z, 0-9 and '-', e.g. 'part-1')"),
+                value=value,
             )
             return default
         return value
@@ -86,7 +88,9 @@ class Reader(ReaderBase):
             return "0.0.0"
         raw = entry.node.value if isinstance(entry.node, ScalarNode) else None
         if not isinstance(raw, str) or not _VERSION.fullmatch(raw.strip()):
-            self.error(entry.line, entry.where, "must be a version MAJOR.MINOR.PATCH, e.g. 1.0.0")
+            self.error(
+                entry.line, entry.where, N_("must be a version MAJOR.MINOR.PATCH, e.g. 1.0.0")
+            )
             return "0.0.0"
         return raw.strip()
 
@@ -103,7 +107,7 @@ class Reader(ReaderBase):
             return default
         value = self._value(entry)
         if not isinstance(value, int) or isinstance(value, bool):
-            self._wrong(entry, "a whole number")
+            self._wrong(entry, N_("a whole number"))
             return default
         return int(self._bounded(entry, value, default, minimum, maximum))
 
@@ -127,13 +131,15 @@ class Reader(ReaderBase):
             return default
         value = self._value(entry)
         if not isinstance(value, int | float) or isinstance(value, bool):
-            self._wrong(entry, "a number")
+            self._wrong(entry, N_("a number"))
             return default
         if not math.isfinite(value):
-            self.error(entry.line, entry.where, "must be a finite number")
+            self.error(entry.line, entry.where, N_("must be a finite number"))
             return default
         if above is not None and value <= above:
-            self.error(entry.line, entry.where, f"must be greater than {above:g}")
+            self.error(
+                entry.line, entry.where, N_("must be greater than %(limit)s"), limit=f"{above:g}"
+            )
             return default
         return float(self._bounded(entry, value, default, minimum, maximum))
 
@@ -146,10 +152,14 @@ class Reader(ReaderBase):
         maximum: float | None,
     ) -> float:
         if minimum is not None and value < minimum:
-            self.error(entry.line, entry.where, f"must be at least {minimum:g}")
+            self.error(
+                entry.line, entry.where, N_("must be at least %(limit)s"), limit=f"{minimum:g}"
+            )
             return default
         if maximum is not None and value > maximum:
-            self.error(entry.line, entry.where, f"must be at most {maximum:g}")
+            self.error(
+                entry.line, entry.where, N_("must be at most %(limit)s"), limit=f"{maximum:g}"
+            )
             return default
         return value
 
@@ -159,7 +169,7 @@ class Reader(ReaderBase):
             return default
         value = self._value(entry)
         if not isinstance(value, bool):
-            self._wrong(entry, "true or false")
+            self._wrong(entry, N_("true or false"))
             return default
         return value
 
@@ -172,12 +182,24 @@ class Reader(ReaderBase):
             if value == option and isinstance(value, str):
                 return option
         shown = value if isinstance(value, str) else describe(entry.node)
-        self.error(
-            entry.line,
-            entry.where,
-            f"'{shown}' is not one of {', '.join(choices)}"
-            + (did_you_mean(value, choices) if isinstance(value, str) else ""),
-        )
+        suggestion = closest(value, choices) if isinstance(value, str) else ""
+        if suggestion:
+            self.error(
+                entry.line,
+                entry.where,
+                N_("'%(value)s' is not one of %(choices)s (did you mean '%(suggestion)s'?)"),
+                value=shown,
+                choices=", ".join(choices),
+                suggestion=suggestion,
+            )
+        else:
+            self.error(
+                entry.line,
+                entry.where,
+                N_("'%(value)s' is not one of %(choices)s"),
+                value=shown,
+                choices=", ".join(choices),
+            )
         return default
 
     def localised(self, entry: Entry | None) -> dict[str, str]:
@@ -188,8 +210,8 @@ class Reader(ReaderBase):
             self.error(
                 entry.line,
                 entry.where,
-                "expected one text per language ({mn: ..., en: ...}), "
-                f"got {describe(entry.node)}",
+                N_("expected one text per language ({mn: ..., en: ...}), got %(got)s"),
+                got=describe(entry.node),
             )
             return {}
         allowed = self.languages or SUPPORTED_LANGUAGES
@@ -199,7 +221,12 @@ class Reader(ReaderBase):
             return texts
         for language in self.languages:
             if language not in fields:
-                self.error(entry.line, entry.where, f"missing the '{language}' text")
+                self.error(
+                    entry.line,
+                    entry.where,
+                    N_("missing the '%(language)s' text"),
+                    language=language,
+                )
         for language, item in fields.entries.items():
             value = self.text(item)
             if value:

@@ -17,7 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lms.domain.courses.problems import ProblemLog, did_you_mean
+from lms.domain.courses.problems import N_, ProblemLog, Term, closest
 
 MAX_DEPTH = 32
 SUPPORTED_LANGUAGES = ("mn", "en")
@@ -26,10 +26,11 @@ _TAG = "tag:yaml.org,2002:"
 
 
 class _Refused(yaml.YAMLError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, template: str, **params: object) -> None:
+        super().__init__(template)
         self.line = line
-        self.message = message
+        self.template = template
+        self.params = params
 
 
 class _CourseYamlLoader(yaml.SafeLoader):
@@ -41,20 +42,20 @@ class _CourseYamlLoader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         line = event.start_mark.line + 1 if event.start_mark else 1
         if isinstance(event, AliasEvent):
-            raise _Refused(line, "YAML aliases (*name) are not supported; write the value out")
+            raise _Refused(line, N_("YAML aliases (*name) are not supported; write the value out"))
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _Refused(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+                raise _Refused(
+                    line, N_("YAML nested more than %(limit)s levels deep"), limit=MAX_DEPTH
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
 
-def _quote_hint(problem: str) -> str:
-    if "expected ','" in problem or "mapping values are not allowed" in problem:
-        return " (put text that contains : ? , # [ ] { } in quotes)"
-    return ""
+def _needs_quotes(problem: str) -> bool:
+    return "expected ','" in problem or "mapping values are not allowed" in problem
 
 
 def parse_yaml(text: str, log: ProblemLog) -> Node | None:
@@ -68,17 +69,28 @@ def parse_yaml(text: str, log: ProblemLog) -> Node | None:
         node = loader.get_single_node()
         return node if node is not None else ScalarNode(f"{_TAG}null", "")
     except _Refused as refused:
-        log.error(refused.line, refused.message)
+        log.record(refused.line, "error", refused.template, "", refused.params)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = error.problem or error.context or "syntax error"
-        log.error(line, f"invalid YAML: {problem}{_quote_hint(problem)}")
+        if _needs_quotes(problem):
+            log.error(
+                line,
+                N_("invalid YAML: %(problem)s (put text that contains : ? , # [ ] { } in quotes)"),
+                problem=problem,
+            )
+        else:
+            log.error(line, N_("invalid YAML: %(problem)s"), problem=problem)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, max(0, error.position)) + 1
-        log.error(line, f"invalid YAML: character {error.character!r} is not allowed")
+        log.error(
+            line,
+            N_("invalid YAML: character %(character)s is not allowed"),
+            character=repr(error.character),
+        )
     except (yaml.YAMLError, RecursionError, ValueError) as error:
-        log.error(1, f"invalid YAML: {type(error).__name__}")
+        log.error(1, N_("invalid YAML: %(problem)s"), problem=type(error).__name__)
     finally:
         if loader is not None:
             loader.dispose()
@@ -92,22 +104,24 @@ def node_line(node: Node) -> int:
 
 
 def describe(node: Node | None) -> str:
-    """Name a node's type the way an author would, for error messages."""
+    """Name a node's type the way an author would, for error messages (a `Term`, translated
+    with the message; a tag nobody knows is shown as it is)."""
     if node is None:
-        return "nothing"
+        return Term(N_("nothing"))
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return Term(N_("a mapping"))
     if isinstance(node, SequenceNode):
-        return "a list"
+        return Term(N_("a list"))
     names = {
-        "null": "nothing",
-        "bool": "true/false",
-        "int": "a whole number",
-        "float": "a number",
-        "str": "text",
-        "timestamp": "a date",
+        "null": N_("nothing"),
+        "bool": N_("true/false"),
+        "int": N_("a whole number"),
+        "float": N_("a number"),
+        "str": N_("text"),
+        "timestamp": N_("a date"),
     }
-    return names.get(node.tag.removeprefix(_TAG), f"a value tagged {node.tag}")
+    name = names.get(node.tag.removeprefix(_TAG))
+    return Term(name) if name else node.tag
 
 
 def scalar(node: Node) -> tuple[bool, object]:
@@ -159,13 +173,13 @@ class ReaderBase:
         self.log = log
         self.languages = tuple(languages)
 
-    def error(self, line: int, where: str, message: str) -> None:
-        """Report an error about the value at ``where``."""
-        self.log.error(line, f"{where}: {message}" if where else message)
+    def error(self, line: int, where: str, template: str, **params: object) -> None:
+        """Report an error about the value at ``where`` (see `ProblemLog.error`)."""
+        self.log.error(line, template, where, **params)
 
-    def warning(self, line: int, where: str, message: str) -> None:
-        """Report a warning about the value at ``where``."""
-        self.log.warning(line, f"{where}: {message}" if where else message)
+    def warning(self, line: int, where: str, template: str, **params: object) -> None:
+        """Report a warning about the value at ``where`` (see `ProblemLog.error`)."""
+        self.log.warning(line, template, where, **params)
 
     def mapping(
         self,
@@ -177,7 +191,9 @@ class ReaderBase:
     ) -> Fields | None:
         """Check ``node`` is a mapping with only known keys, each once, and all required ones."""
         if not isinstance(node, MappingNode):
-            self.error(line, where, f"expected a mapping of keys, got {describe(node)}")
+            self.error(
+                line, where, N_("expected a mapping of keys, got %(got)s"), got=describe(node)
+            )
             return None
         known = (*required, *optional)
         fields = Fields(where, line)
@@ -185,22 +201,37 @@ class ReaderBase:
         for key_node, value_node in node.value:
             key_line = node_line(key_node)
             if not isinstance(key_node, ScalarNode) or not key_node.tag.endswith(":str"):
-                self.error(key_line, where, f"keys must be text, got {describe(key_node)}")
+                self.error(
+                    key_line, where, N_("keys must be text, got %(got)s"), got=describe(key_node)
+                )
                 continue
             key = str(key_node.value)
             if key in first_lines:
                 self.error(
-                    key_line, label(where, key), f"duplicate key (first at line {first_lines[key]})"
+                    key_line,
+                    label(where, key),
+                    N_("duplicate key (first at line %(first)s)"),
+                    first=first_lines[key],
                 )
                 continue
             first_lines[key] = key_line + self.log.line_offset
             if key not in known:
-                self.error(key_line, where, f"unknown key '{key}'{did_you_mean(key, known)}")
+                suggestion = closest(key, known)
+                if suggestion:
+                    self.error(
+                        key_line,
+                        where,
+                        N_("unknown key '%(key)s' (did you mean '%(suggestion)s'?)"),
+                        key=key,
+                        suggestion=suggestion,
+                    )
+                else:
+                    self.error(key_line, where, N_("unknown key '%(key)s'"), key=key)
                 continue
             fields.entries[key] = Entry(label(where, key), key_line, value_node)
         for key in required:
             if key not in first_lines:
-                self.error(line, where, f"missing required key '{key}'")
+                self.error(line, where, N_("missing required key '%(key)s'"), key=key)
         return fields
 
     def fields(
@@ -216,12 +247,19 @@ class ReaderBase:
         if entry is None:
             return []
         if not isinstance(entry.node, SequenceNode):
-            self.error(entry.line, entry.where, f"expected a list, got {describe(entry.node)}")
+            self.error(
+                entry.line,
+                entry.where,
+                N_("expected a list, got %(got)s"),
+                got=describe(entry.node),
+            )
             return []
         items = [
             Entry(label(entry.where, i), node_line(item), item)
             for i, item in enumerate(entry.node.value)
         ]
         if len(items) < min_items:
-            self.error(entry.line, entry.where, f"needs at least {min_items} entries")
+            self.error(
+                entry.line, entry.where, N_("needs at least %(count)s entries"), count=min_items
+            )
         return items

@@ -66,6 +66,64 @@ REVOCATION_REASONS: tuple[RevocationReason, ...] = (
 )
 """Why a credential was revoked; stored with a free-text note."""
 
+SuspensionReason = Literal["investigation", "records_check", "holder_pause", "other"]
+SUSPENSION_REASONS: tuple[SuspensionReason, ...] = (
+    "investigation",
+    "records_check",
+    "holder_pause",
+    "other",
+)
+"""Why a credential was suspended (reversibly); its own list: a suspension is not a verdict."""
+
+REASONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"suspend": SUSPENSION_REASONS, "revoke": REVOCATION_REASONS}
+)
+"""The actions that need a reason, each with the reasons it may give. Reinstating takes none."""
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools know
+    """Mark an English text for the catalogue; it is translated where it is shown."""
+    return message
+
+
+REASON_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "investigation": N_("A complaint or concern is being investigated"),
+        "records_check": N_("The training records are being checked"),
+        "holder_pause": N_("Paused at the holder's request"),
+        "fraud": N_("Fraud"),
+        "issued_in_error": N_("Issued in error"),
+        "misconduct": N_("Misconduct"),
+        "holder_request": N_("At the holder's request"),
+        "other": N_("Other"),
+    }
+)
+"""Every reason code in English words (the web forms, the registry and the holder's notice
+translate them)."""
+
+
+def reason_problem(action: str, reason: str) -> str | None:
+    """What is wrong with giving ``reason`` for ``action`` (None: nothing).
+
+    ``reason_missing``: the action needs a reason from its list and none was chosen;
+    ``reason_wrong``: the reason is from another list (a revocation reason for a suspension).
+    A reason given for an action that takes none is not an error: it is not stored
+    (`stored_reason`).
+    """
+    allowed = REASONS.get(action)
+    if allowed is None:
+        return None
+    if not reason:
+        return "reason_missing"
+    return None if reason in allowed else "reason_wrong"
+
+
+def stored_reason(action: str, reason: str) -> str:
+    """The reason to store with ``action``: ``reason`` when it belongs to the action's list,
+    else empty (a reinstatement, or a reason from another list, stores none)."""
+    return reason if reason in REASONS.get(action, ()) else ""
+
+
 SupersedeReason = Literal["renewal", "correction"]
 SUPERSEDE_REASONS: tuple[SupersedeReason, ...] = ("renewal", "correction")
 """Why a credential was replaced by a new one (a renewal, or a reissue correcting e.g. a name)."""

@@ -7,7 +7,11 @@ stores an attempt's seed, `drawn_to_json` output and answer values, and calls th
 from lms.domain.quiz.answers import (
     MAX_TEXT_CHARS,
     AnswerValue,
+    OrderingDuplicate,
+    RepeatedItem,
+    SharedPosition,
     is_answered,
+    ordering_duplicates,
     parse_form_answer,
     parse_number,
 )
@@ -26,6 +30,7 @@ from lms.domain.quiz.grading import (
     grade_attempt,
     grade_question,
 )
+from lms.domain.quiz.language import shown_language
 from lms.domain.quiz.lifecycle import (
     ALLOWED,
     GRACE_SECONDS,
@@ -61,9 +66,12 @@ __all__ = [
     "AttemptState",
     "DrawnQuestion",
     "IllegalTransition",
+    "OrderingDuplicate",
     "QuestionResult",
     "RegradeChange",
     "RegradeSummary",
+    "RepeatedItem",
+    "SharedPosition",
     "StartDecision",
     "StartReason",
     "StoredAttempt",
@@ -81,9 +89,11 @@ __all__ = [
     "is_expired",
     "may_start",
     "move",
+    "ordering_duplicates",
     "parse_form_answer",
     "parse_number",
     "presented_ids",
     "regrade",
+    "shown_language",
     "summarise",
 ]

@@ -16,7 +16,9 @@ Form fields (``prefix`` is chosen by the page, e.g. ``q-<question id>``):
 
 * ``{prefix}``: single (an option id), true_false (``"true"`` or ``"false"``), text, numeric;
 * ``{prefix}`` repeated, one per ticked check box: multiple;
-* ``{prefix}-pos-{n}`` for n = 1..number of items, each an item id: ordering;
+* ``{prefix}-pos-{n}`` for n = 1..number of items, each an item id: ordering (a position may
+  carry several items, or an item several positions: `ordering_duplicates` finds those, and the
+  web layer refuses them before anything is saved);
 * ``{prefix}-match-{left pair id}``, each a right pair id: matching.
 """
 
@@ -26,6 +28,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lms.domain.courses.questions import (
     Matching,
@@ -133,6 +136,54 @@ def parse_form_answer(
                 right = _first(form, f"{prefix}-match-{pair.id}")
                 matches[pair.id] = right if right in allowed else ""
             return matches if any(matches.values()) else None
+
+
+@dataclass(frozen=True)
+class SharedPosition:
+    """An ordering answer that gives one position (from 1) to several items (ids)."""
+
+    position: int
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepeatedItem:
+    """An ordering answer that puts one item (an id) at several positions (from 1)."""
+
+    item: str
+    positions: tuple[int, ...]
+
+
+OrderingDuplicate = SharedPosition | RepeatedItem
+
+
+def ordering_duplicates(
+    question: Question, drawn: DrawnQuestion, form: Mapping[str, list[str]], prefix: str
+) -> tuple[OrderingDuplicate, ...]:
+    """Where an ordering answer in ``form`` uses a position or an item more than once.
+
+    Each item has exactly one place in an order, so such an answer is refused rather than saved
+    (`parse_form_answer` would silently keep the first item of a position). Returns the shared
+    positions in position order, then the repeated items in the order shown; empty for other
+    question types and for an answer without duplicates. Ids that were not offered are ignored,
+    as `parse_form_answer` ignores them; the same item sent twice for one position is one
+    placement.
+    """
+    if not isinstance(question, Ordering):
+        return ()
+    offered = presented_ids(question, drawn)
+    allowed = set(offered)
+    at: dict[int, list[str]] = {}
+    for position in range(1, len(offered) + 1):
+        items = dict.fromkeys(v for v in _values(form, f"{prefix}-pos-{position}") if v in allowed)
+        at[position] = list(items)
+    shared = [SharedPosition(p, tuple(items)) for p, items in at.items() if len(items) > 1]
+    repeated = []
+    for item in offered:
+        positions = tuple(p for p, items in at.items() if item in items)
+        if len(positions) > 1:
+            repeated.append(RepeatedItem(item, positions))
+    return (*shared, *repeated)
 
 
 def is_answered(question: Question, value: object | None) -> bool:

@@ -22,8 +22,13 @@ import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lms.domain.courses.questions import Matching, Question, TrueFalse
-from lms.domain.quiz.answers import AnswerValue, parse_form_answer
+from lms.domain.courses.questions import Matching, Ordering, Question, TrueFalse
+from lms.domain.quiz.answers import (
+    AnswerValue,
+    OrderingDuplicate,
+    ordering_duplicates,
+    parse_form_answer,
+)
 from lms.domain.quiz.draw import DrawnQuestion, presented_ids
 
 TRUE, FALSE = "true", "false"
@@ -88,6 +93,37 @@ def answer_tokens(secret: bytes, question: Question, drawn: DrawnQuestion) -> An
     return AnswerTokens(choices=choices, prompts=prompts)
 
 
+def _plain_form(
+    question: Question, form: Mapping[str, list[str]], prefix: str, tokens: AnswerTokens
+) -> dict[str, list[str]]:
+    """``form`` with tokens turned back into ids, under the names `parse_form_answer` reads."""
+
+    def strings(name: str) -> list[str]:
+        values: object = form.get(name) or []
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list | tuple):
+            return []
+        return [v for v in values if isinstance(v, str)]
+
+    def decoded(name: str) -> list[str]:
+        return [tokens.choice_id(v) or "" for v in strings(name)]
+
+    # Typed text (``text``, ``numeric``) passes as it is; everything else is a token.
+    plain: dict[str, list[str]] = {prefix: decoded(prefix) if tokens.choices else strings(prefix)}
+    for n in range(1, len(tokens.choices) + 1):
+        plain[f"{prefix}-pos-{n}"] = decoded(f"{prefix}-pos-{n}")
+    if isinstance(question, Ordering):
+        positions = {str(n): n for n in range(1, len(tokens.choices) + 1)}
+        for item_id, token in tokens.choices.items():
+            for value in strings(f"{prefix}-{token}"):
+                if value.strip() in positions:
+                    plain[f"{prefix}-pos-{positions[value.strip()]}"].append(item_id)
+    for pair_id, token in tokens.prompts.items():
+        plain[f"{prefix}-match-{pair_id}"] = decoded(f"{prefix}-{token}")
+    return plain
+
+
 def read_form_answer(
     question: Question,
     drawn: DrawnQuestion,
@@ -98,40 +134,72 @@ def read_form_answer(
     """The answer in a form that uses ``tokens`` (None when unanswered).
 
     Field names are those of `lms.domain.quiz.answers` with tokens in place of ids:
-    ``{prefix}`` (a choice token, or typed text), ``{prefix}-pos-{n}`` (an item token) and
-    ``{prefix}-{prompt token}`` (matching: a choice token; no word such as "match" either).
-    Unknown tokens are dropped, so a tampered form gives a wrong or empty answer, never an
-    error.
+    ``{prefix}`` (a choice token, or typed text), ``{prefix}-{item token}`` (ordering: the
+    item's position, ``1`` to the number of items; the older ``{prefix}-pos-{n}`` naming an item
+    token is read too) and ``{prefix}-{prompt token}`` (matching: a choice token; no word such
+    as "match" either). Unknown tokens are dropped, so a tampered form gives a wrong or empty
+    answer, never an error. Check `read_form_duplicates` first: of two items given one
+    position, this keeps only one.
     """
+    return parse_form_answer(question, drawn, _plain_form(question, form, prefix, tokens), prefix)
 
-    def decoded(name: str) -> list[str]:
-        values: object = form.get(name) or []
-        if isinstance(values, str):
-            values = [values]
-        if not isinstance(values, list | tuple):
-            return []
-        return [tokens.choice_id(v) or "" for v in values if isinstance(v, str)]
 
-    # Typed text (``text``, ``numeric``) passes as it is; everything else is a token.
-    plain: dict[str, list[str]] = {
-        prefix: decoded(prefix) if tokens.choices else form.get(prefix) or []
-    }
+def read_form_duplicates(
+    question: Question,
+    drawn: DrawnQuestion,
+    form: Mapping[str, list[str]],
+    prefix: str,
+    tokens: AnswerTokens,
+) -> tuple[OrderingDuplicate, ...]:
+    """An ordering answer's positions given to several items, or items given several positions
+    (see `ordering_duplicates`), in a form that uses ``tokens``; empty when there are none."""
+    plain = _plain_form(question, form, prefix, tokens)
+    return ordering_duplicates(question, drawn, plain, prefix)
+
+
+def posted_values(
+    question: Question,
+    drawn: DrawnQuestion,
+    form: Mapping[str, list[str]],
+    prefix: str,
+    tokens: AnswerTokens,
+) -> dict[str, object]:
+    """What a refused form said, as `token_values` gives it, to show the trainee's answer again.
+
+    For ordering, each item's position as sent, duplicates included (a stored answer cannot hold
+    them); for other types, the answer `read_form_answer` reads.
+    """
+    if not isinstance(question, Ordering):
+        return token_values(
+            question, read_form_answer(question, drawn, form, prefix, tokens), tokens
+        )
+    plain = _plain_form(question, form, prefix, tokens)
+    shown: dict[str, str] = {}
     for n in range(1, len(tokens.choices) + 1):
-        plain[f"{prefix}-pos-{n}"] = decoded(f"{prefix}-pos-{n}")
-    for pair_id, token in tokens.prompts.items():
-        plain[f"{prefix}-match-{pair_id}"] = decoded(f"{prefix}-{token}")
-    return parse_form_answer(question, drawn, plain, prefix)
+        for item_id in plain[f"{prefix}-pos-{n}"]:
+            if item_id in tokens.choices:
+                shown.setdefault(tokens.choices[item_id], str(n))
+    return {"positions": shown}
 
 
 def token_values(question: Question, value: object, tokens: AnswerTokens) -> dict[str, object]:
     """A saved answer as the form should show it: tokens in place of ids.
 
-    Returns ``{"scalar": token or typed text}``, ``{"list": [tokens]}`` or
+    Returns ``{"scalar": token or typed text}``, ``{"list": [tokens]}``,
+    ``{"positions": {item token: position from 1, as text}}`` (ordering) or
     ``{"match": {prompt token: choice token}}``; empty when nothing was saved.
     """
     if value is None:
         return {}
     token = tokens.choices.get
+    if isinstance(question, Ordering):
+        if not isinstance(value, list):
+            return {}
+        positions: dict[str, str] = {}
+        for n, item in enumerate(value, 1):
+            if isinstance(item, str) and item in tokens.choices:
+                positions.setdefault(tokens.choices[item], str(n))
+        return {"positions": positions}
     if isinstance(question, Matching):
         if not isinstance(value, dict):
             return {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lms.domain.credentials.lifecycle import REVOCATION_REASONS, can_transition
+from lms.domain.credentials.lifecycle import can_transition, reason_problem
 
 PROPOSAL_ACTIONS: tuple[str, ...] = ("suspend", "reinstate", "revoke")
 """Status changes that go through a proposal for subsidy-qualifying credentials."""
@@ -38,15 +38,18 @@ def proposal_problems(proposal: Proposal, current_status: str) -> list[str]:
     """What is wrong with `proposal` for a credential now in `current_status` (empty: fine).
 
     Codes: ``action`` (not a proposal action), ``transition`` (not possible from the status),
-    ``reason`` (a revocation needs one of REVOCATION_REASONS), ``note`` (always needed).
+    ``reason_missing`` / ``reason_wrong`` (a suspension needs one of SUSPENSION_REASONS, a
+    revocation one of REVOCATION_REASONS; see `reason_problem`), ``note`` (always needed).
+    A reinstatement takes no reason; one sent with it is not stored.
     """
     problems: list[str] = []
     if proposal.action not in PROPOSAL_ACTIONS:
         return ["action"]
     if not can_transition(current_status, proposal.action):
         problems.append("transition")
-    if proposal.action == "revoke" and proposal.reason not in REVOCATION_REASONS:
-        problems.append("reason")
+    reason = reason_problem(proposal.action, proposal.reason)
+    if reason:
+        problems.append(reason)
     if not proposal.note.strip():
         problems.append("note")
     return problems

@@ -38,6 +38,29 @@ COLUMNS: tuple[str, ...] = (
 """Export columns, in order (`national_id` is left out when an export excludes it)."""
 _NATIONAL_ID = COLUMNS.index("national_id")
 
+_DATA_WIDTHS: Mapping[str, int] = {
+    "number": 18,
+    "holder_name": 28,
+    "national_id": 14,
+    "region_code": 14,
+    "region_name": 22,
+    "organisation": 28,
+    "course_slug": 18,
+    "course_version": 9,
+    "kind": 10,
+    "credential_name": 34,
+    "classroom_hours": 9,
+    "practicum_hours": 9,
+    "issued_on": 12,
+    "expires_on": 12,
+    "status": 14,
+    "qualifies_for_subsidy": 9,
+    "issuing_trainer": 26,
+}
+"""Spreadsheet column widths (in characters) that fit each column's usual values."""
+HEADER_WIDTH_LIMIT = 22
+"""A header longer than this wraps onto a second line rather than widening a narrow column."""
+
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
@@ -71,6 +94,12 @@ class RegistryRow(NamedTuple):
 def spreadsheet_safe(text: str) -> str:
     """`text`, prefixed with an apostrophe when a spreadsheet would run it as a formula."""
     return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def column_width(name: str, header: str) -> int:
+    """The spreadsheet width of column `name` titled `header`: wide enough for its values
+    and for a short header (a long one wraps within `HEADER_WIDTH_LIMIT`)."""
+    return max(_DATA_WIDTHS.get(name, 12), min(len(header) + 2, HEADER_WIDTH_LIMIT))
 
 
 def columns(include_national_id: bool = True) -> tuple[str, ...]:

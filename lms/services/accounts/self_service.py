@@ -21,6 +21,7 @@ from sqlalchemy.orm import lazyload
 
 from lms.extensions import db
 from lms.models import User
+from lms.models.types import utcnow
 from lms.public_urls import public_url
 from lms.services import audit
 from lms.services.accounts import login_throttle, private_data
@@ -30,10 +31,11 @@ from lms.services.mail import send_mail
 
 @dataclass(frozen=True)
 class LoginOutcome:
-    """The account logged in to (None: wrong e-mail or password, or throttled)."""
+    """The account logged in to (None: wrong e-mail or password, disabled, or throttled)."""
 
     user: User | None
     retry_after: int = 0  # above 0: throttled, the password was not even checked
+    disabled: bool = False  # the password was right, but an administrator disabled the account
 
 
 def log_in(email: str, password: str, device: str | None) -> LoginOutcome:
@@ -45,9 +47,12 @@ def log_in(email: str, password: str, device: str | None) -> LoginOutcome:
     verdict = login_throttle.claim(email, device)
     if not verdict.allowed:
         return LoginOutcome(None, verdict.retry_after)
-    user = accounts.authenticate(email, password)
+    user = accounts.verify_credentials(email, password)
+    if user is not None and not user.active:
+        return LoginOutcome(None, disabled=True)
     if user is not None:
         login_throttle.clear(email, device)
+        user.last_login_at = utcnow()  # one UPDATE in this commit; no write on other requests
         db.session.commit()
     return LoginOutcome(user)
 

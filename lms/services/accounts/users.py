@@ -127,13 +127,19 @@ def national_id(user: User) -> str | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Upgrades old password hashes."""
+    user = verify_credentials(email, password)
+    return user if user is not None and user.active else None
+
+
+def verify_credentials(email: str, password: str) -> User | None:
+    """The user with these credentials, active or disabled, or None. Upgrades old hashes."""
     dummy = _dummy_hash()
     user = find_by_email(email)
     try:
         _hasher.verify(user.password_hash if user else dummy, password)
     except (VerificationError, InvalidHashError):
         return None
-    if user is None or not user.active:
+    if user is None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from lms.domain.roles import ADMIN
 from lms.extensions import db
@@ -20,14 +21,6 @@ from lms.models import (
 def taught_cohort_ids(user: User) -> Select[tuple[int]]:
     """SQL: ids of the cohorts `user` teaches (creator or co-trainer)."""
     return select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
-
-
-def visible_cohorts(user: User) -> list[Cohort]:
-    """The cohorts `user` may see: their own, or every cohort for an admin."""
-    query = select(Cohort).order_by(Cohort.id.desc())
-    if not user.has_role(ADMIN):
-        query = query.where(Cohort.id.in_(taught_cohort_ids(user)))
-    return list(db.session.execute(query).scalars())
 
 
 def assigned_course_ids(user: User) -> Select[tuple[int]]:
@@ -57,20 +50,13 @@ def pending_requests(user: User) -> list[Enrolment]:
     return list(
         db.session.execute(
             select(Enrolment)
+            .options(
+                joinedload(Enrolment.user),
+                joinedload(Enrolment.cohort),
+                joinedload(Enrolment.course_version),
+            )
             .where(Enrolment.state == "requested", _followed(user))
             .order_by(Enrolment.requested_at)
-        ).scalars()
-    )
-
-
-def followed_enrolments(user: User, limit: int = 200) -> list[Enrolment]:
-    """The latest active or completed enrolments `user` follows as a trainer."""
-    return list(
-        db.session.execute(
-            select(Enrolment)
-            .where(Enrolment.state.in_(("active", "completed")), _followed(user))
-            .order_by(Enrolment.id.desc())
-            .limit(limit)
         ).scalars()
     )
 

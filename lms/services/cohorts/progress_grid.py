@@ -45,6 +45,7 @@ class Column:
     number: int
     title: str
     attempts_allowed: int | None = None  # quizzes: None for unlimited
+    required: bool = False  # quizzes: certification requires it (the quiz average reads these)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def _columns(cohort: Cohort, language: str) -> tuple[tuple[Column, ...], tuple[C
     course = parsed_course(cohort.course_version)
     lessons: list[Column] = []
     quizzes: list[Column] = []
+    required = set(course.certification.requires.quizzes)
     for item in course.outline_items():
         if item.kind == "lesson":
             shown = language if language in course.languages else course.main_language
@@ -76,7 +78,16 @@ def _columns(cohort: Cohort, language: str) -> tuple[tuple[Column, ...], tuple[C
         else:
             quiz = course.quizzes[item.id]
             title = localised(dict(quiz.title), language)
-            quizzes.append(Column("quiz", item.id, len(quizzes) + 1, title, quiz.settings.attempts))
+            quizzes.append(
+                Column(
+                    "quiz",
+                    item.id,
+                    len(quizzes) + 1,
+                    title,
+                    quiz.settings.attempts,
+                    required=item.id in required,
+                )
+            )
     return tuple(lessons), tuple(quizzes)
 
 
@@ -123,7 +134,7 @@ def cohort_grid(
     for enrolment_id, competency_id, record_hours in db.session.execute(
         select(
             PracticumRecord.enrolment_id, PracticumRecord.competency_id, PracticumRecord.hours
-        ).where(PracticumRecord.enrolment_id.in_(members))
+        ).where(PracticumRecord.enrolment_id.in_(members), PracticumRecord.voided_at.is_(None))
     ):
         hours[enrolment_id] += record_hours
         if competency_id:
@@ -186,6 +197,7 @@ def cohort_grid(
             [c.id for c in lessons],
             [c.id for c in quizzes],
             competency_ids,
+            required_quiz_ids=[c.id for c in quizzes if c.required],
         )
         for f in facts
     ]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.domain.courses import Course, CourseSource, Module, Problem, content_hash, load_course
+from lms.domain.courses.course_file import KnownCourses
 from lms.domain.courses.rendering import link_resolver
 from lms.domain.courses.versions import parse_version
 from lms.extensions import db
@@ -65,7 +66,12 @@ def publish_source(
         )
     urls = PublishedUrls(source.name, digest)
     # Lessons are rendered once, while they are checked, with their final links.
-    loaded = load_course(source, lambda document: link_resolver(document, urls))
+    # A prerequisite may be a folder beside this one or a course already published here (a
+    # trainer who keeps each course in its own repository publishes the prerequisite first).
+    published = frozenset(db.session.execute(select(CourseRow.slug)).scalars())
+    loaded = load_course(
+        source, lambda document: link_resolver(document, urls), KnownCourses(published=published)
+    )
     if loaded.course is None:
         return PublishResult(
             "refused", slug=source.name, message="the course has errors", problems=loaded.problems
@@ -135,7 +141,8 @@ def _store(
         content_hash=digest,
         kind=course.kind,
         meta=course_meta(course),
-        siblings=sorted(source.sibling_slugs()),
+        # What the course could name when it was published (the stored copy reloads with it).
+        siblings=sorted(source.sibling_slugs() | {p.course for p in course.prerequisites}),
         published_by_id=actor.id if actor else None,
     )
     db.session.add(version)

@@ -8,6 +8,7 @@ from lms.domain.credentials.lifecycle import (
     CredentialStatus,
     IllegalTransition,
     in_renewal_window,
+    stored_reason,
     transition,
 )
 from lms.extensions import db
@@ -49,6 +50,7 @@ def change_status(
     """
     old = credential.status
     new = transition(old, action).value  # type: ignore[arg-type]
+    reason = stored_reason(action, reason)  # only where the action takes one, from its list
     _move_status(credential, old, new, reason, note.strip())
     _record_event(credential, action, old, actor, reason=reason, note=credential.status_note)
     audit.record(

@@ -32,6 +32,7 @@ from lms.domain.quiz import (
     is_expired,
     may_start,
     move,
+    shown_language,
 )
 from lms.extensions import db
 from lms.models import Accommodation as AccommodationRow
@@ -53,6 +54,12 @@ SaveOutcome = Literal["saved", "stale", "closed"]
 
 def quiz_of(attempt_or_enrolment: QuizAttempt | Enrolment, quiz_id: str) -> Quiz | None:
     return parsed_course(attempt_or_enrolment.course_version).quizzes.get(quiz_id)
+
+
+def shown_language_of(attempt: QuizAttempt, interface: str) -> str:
+    """The language to show `attempt`'s questions in (see `lms.domain.quiz.shown_language`)."""
+    languages = parsed_course(attempt.course_version).languages
+    return shown_language(interface, languages, attempt.language)
 
 
 def get_attempt(attempt_id: int) -> QuizAttempt | None:

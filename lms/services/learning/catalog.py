@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.domain.courses import Prerequisite
 from lms.domain.enrolment import unmet_prerequisites
+from lms.domain.learning_path import PathCourse, learning_path_order
 from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
 from lms.services.courses.store import latest_version, parsed_course
@@ -84,14 +85,30 @@ class CatalogEntry:
     enrolment_mode: str
     prerequisites: list[PrerequisiteView]
     enrolment_state: str | None
+    step: int | None = None  # its place in the learning path (1, 2, …), None: not in it
+    holds_credential: bool = False  # the signed-in learner holds an active credential of it
+    signed_in: bool = False  # prerequisites were checked against a learner's record
 
     @property
     def prerequisites_met(self) -> bool:
         return all(p.met for p in self.prerequisites)
 
+    @property
+    def path_status(self) -> str | None:
+        """Where the signed-in learner stands on this step (None for a visitor):
+        credential, completed, active, requested, open or locked."""
+        if self.holds_credential:
+            return "credential"
+        if self.enrolment_state in ("completed", "active", "requested"):
+            return self.enrolment_state
+        if not self.signed_in:
+            return None
+        return "open" if self.prerequisites_met else "locked"
+
 
 def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
-    """Every published course at its newest version, with what the visitor needs to know."""
+    """Every published course at its newest version, with what the visitor needs to know,
+    in learning-path order (`lms.domain.learning_path`): the path first, then the others."""
     courses = db.session.execute(
         select(Course).options(selectinload(Course.versions)).order_by(Course.slug)
     ).scalars()
@@ -105,8 +122,20 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
                 select(Enrolment).where(Enrolment.user_id == user.id)
             ).scalars()
         }
+    order = learning_path_order(
+        [
+            PathCourse(
+                slug,
+                localised(v.meta["title"], language),
+                tuple(p["course"] for p in v.meta["prerequisites"]),
+            )
+            for slug, v in latest.items()
+        ]
+    )
+    steps = {slug: number for number, slug in enumerate(order.path, start=1)}
     entries = []
-    for slug, version in sorted(latest.items(), key=lambda kv: _kind_order(kv[1].kind)):
+    for slug in order.slugs:
+        version = latest[slug]
         meta = version.meta
         views = []
         for p in meta["prerequisites"]:
@@ -128,13 +157,12 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
                 enrolment_mode=meta["enrolment"],
                 prerequisites=views,
                 enrolment_state=states.get(version.course_id),
+                step=steps.get(slug),
+                holds_credential=record is not None and slug in record.active_credentials,
+                signed_in=record is not None,
             )
         )
     return entries
-
-
-def _kind_order(kind: str) -> tuple[int, str]:
-    return ({"seminar": 0, "training": 1, "trainer": 2}.get(kind, 3), kind)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from lms.services.notifications.messages import (
     credential_status_changed,
     enrolment_decided,
     enrolment_requested,
+    name_correction_requested,
     proposal_waiting,
     renewal_window_opened,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "credential_status_changed",
     "enrolment_decided",
     "enrolment_requested",
+    "name_correction_requested",
     "opt_outs",
     "proposal_waiting",
     "recent_for",

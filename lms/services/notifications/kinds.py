@@ -25,6 +25,7 @@ KINDS: dict[str, Kind] = {
         Kind("credential_status", _l("My credential was suspended, reinstated or revoked"), True),
         Kind("proposal_waiting", _l("A registry proposal waits for a second reviewer")),
         Kind("enrolment_requested", _l("Someone asked to join a cohort I train")),
+        Kind("name_correction", _l("Someone asks for their credentials under a corrected name")),
     )
 }
 

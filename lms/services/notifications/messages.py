@@ -6,10 +6,13 @@ outbox row commit or roll back with the change itself.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.domain.credentials.lifecycle import REASON_WORDS
 from lms.domain.roles import REVIEWER
 from lms.extensions import db
 from lms.models import (
@@ -65,7 +68,9 @@ def credential_status_changed(credential: Credential, holder: User, action: str)
         }
         paragraphs = [subjects[action] + "."]
         if credential.status_reason and action != "reinstate":
-            paragraphs.append(_("Reason: %(reason)s", reason=credential.status_reason))
+            reason = REASON_WORDS.get(credential.status_reason)
+            shown = _(reason) if reason else credential.status_reason
+            paragraphs.append(_("Reason: %(reason)s", reason=shown))
         notify(
             holder,
             "credential_status",
@@ -176,5 +181,32 @@ def proposal_waiting(decision: RegistryDecision, proposer: User) -> None:
                 "proposal_waiting",
                 subject,
                 [subject + ".", _("Proposed by %(name)s.", name=proposer.name)],
-                link=public_path_url(f"/registry/coaches/{credential.user_id}"),
+                link=public_path_url("/registry/pending"),
             )
+
+
+def name_correction_requested(admin: User, holder: User, numbers: list[str], note: str) -> bool:
+    """An administrator: `holder` asks for their credentials to be reissued under their
+    corrected name. Once per administrator and name (False when already sent)."""
+    name_key = hashlib.sha256(holder.name.encode()).hexdigest()[:32]
+    with force_locale(admin.locale or "mn"):
+        subject = _("%(name)s asks for a name correction on their credentials", name=holder.name)
+        paragraphs = [
+            _(
+                "%(name)s changed the name on their account and asks for these credentials to"
+                " be reissued under it: %(numbers)s.",
+                name=holder.name,
+                numbers=", ".join(numbers),
+            ),
+            _("Issue the corrected credentials from the person's page."),
+        ]
+        if note:
+            paragraphs.append(_("Their message: %(note)s", note=note))
+        return notify(
+            admin,
+            "name_correction",
+            subject,
+            paragraphs,
+            link=public_path_url(f"/admin/users/{holder.id}"),
+            dedupe_key=f"name-correction:{holder.id}:{admin.id}:{name_key}",
+        )

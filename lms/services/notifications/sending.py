@@ -41,6 +41,7 @@ def _reason(kind: str) -> str:
         "credential_status": _("You hold this credential."),
         "proposal_waiting": _("You are a registry reviewer."),
         "enrolment_requested": _("You are a trainer of this cohort."),
+        "name_correction": _("You are an administrator."),
     }
     return reasons[kind]
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.domain.credentials import REVOCATION_REASONS, IllegalTransition
+from lms.domain.credentials import IllegalTransition
+from lms.domain.credentials.lifecycle import stored_reason
 from lms.domain.registry.decisions import (
     CONFIRMED,
     NOTE_KINDS,
@@ -99,7 +100,7 @@ def propose(credential: Credential, actor: User, proposal: Proposal) -> Registry
         credential_id=credential.id,
         kind=PROPOSAL,
         action=proposal.action,
-        reason=proposal.reason if proposal.reason in REVOCATION_REASONS else "",
+        reason=stored_reason(proposal.action, proposal.reason),
         note=proposal.note.strip(),
         actor_id=actor.id,
         state=OPEN,

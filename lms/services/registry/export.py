@@ -23,7 +23,13 @@ from sqlalchemy import Select, select
 from lms.domain.credentials import effective_status
 from lms.domain.identity import is_valid_national_id, normalise_national_id
 from lms.domain.regions import region_name
-from lms.domain.registry.export_rows import RegistryRow, cells, columns, csv_cells
+from lms.domain.registry.export_rows import (
+    RegistryRow,
+    cells,
+    column_width,
+    columns,
+    csv_cells,
+)
 from lms.domain.registry.filters import DEFAULT_PER_PAGE, RegistryFilter
 from lms.extensions import db
 from lms.models import Credential, User
@@ -213,15 +219,19 @@ def xlsx_file(
         target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     sheet = workbook.add_worksheet("registry")
-    bold = workbook.add_format({"bold": True})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     names = columns(include_national_id)
     for col, name in enumerate(names):
+        sheet.set_column(col, col, column_width(name, headers[name]))
         sheet.write_string(0, col, headers[name], bold)
     sheet.freeze_panes(1, 0)
     rows = registry_rows(credential_query(view, on), on, language, include_national_id)
-    for number, row in enumerate(rows, start=1):
-        _write_row(sheet, number, cells(row, language, labels, include_national_id), day)
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        _write_row(sheet, last, cells(row, language, labels, include_national_id), day)
+    # A filter button on every header cell, over exactly the rows written.
+    sheet.autofilter(0, 0, last, len(names) - 1)
     workbook.close()
     target.seek(0)
     return target

@@ -46,7 +46,8 @@ from lms.services.learning.progress import localised
 # --- eligibility -------------------------------------------------------------------------
 
 
-def _events_by_credential(ids: Iterable[int]) -> dict[int, list[StatusEvent]]:
+def events_by_credential(ids: Iterable[int]) -> dict[int, list[StatusEvent]]:
+    """The status history of each credential in `ids`, in one query (batch checks use it)."""
     wanted = list(ids)
     events: dict[int, list[StatusEvent]] = defaultdict(list)
     if not wanted:
@@ -81,7 +82,7 @@ def credential_facts(credential: Credential, events: Iterable[StatusEvent]) -> C
 
 
 def _answers(found: list[Credential], on: date) -> list[Eligibility]:
-    events = _events_by_credential(c.id for c in found)
+    events = events_by_credential(c.id for c in found)
     return [check(credential_facts(c, events[c.id]), on) for c in found]
 
 
@@ -149,7 +150,7 @@ class CredentialRecord:
 
     @property
     def practicum_hours_recorded(self) -> float:
-        return sum(record.hours for record in self.practicum)
+        return sum(record.hours for record in self.practicum if record.voided_at is None)
 
     @property
     def open_proposal(self) -> RegistryDecision | None:

@@ -7,9 +7,10 @@ on SQLite and PostgreSQL and returns at most one row per day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from lms.domain.registry.buckets import Bucket, by_month, by_week, last_months
 from lms.extensions import db
@@ -18,6 +19,7 @@ from lms.models import Credential
 ACTIVE = "active"
 MONTHS = 12
 EXPIRY_DAYS = 90
+COACH_KIND = "training"  # the job coach training course (seminars and trainer courses are not)
 
 
 def _valid_on(on: date) -> list[object]:
@@ -74,3 +76,35 @@ def expiring_by_week(on: date, days: int = EXPIRY_DAYS) -> list[Bucket]:
         .group_by(Credential.expires_on)
     )
     return by_week(((day, int(n)) for day, n in rows), on, days)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The totals a reviewer looks for first, on one day."""
+
+    certified: int  # people holding a valid job coach training credential
+    qualifying: int  # people holding a valid subsidy-qualifying credential
+    issued_this_year: int  # credentials issued from 1 January to the day (any course, status)
+
+
+def headline(on: date) -> Headline:
+    """Certified coaches and subsidy-qualifying people (one query), credentials issued this
+    year (one query). Credentials expiring soon are the sum of `expiring_by_week`."""
+    people = db.session.execute(
+        select(
+            func.count(func.distinct(case((Credential.kind == COACH_KIND, Credential.user_id)))),
+            func.count(
+                func.distinct(
+                    case((Credential.qualifies_for_subsidy.is_(True), Credential.user_id))
+                )
+            ),
+        ).where(*_valid_on(on))
+    ).one()
+    issued = db.session.execute(
+        select(func.count())
+        .select_from(Credential)
+        .where(Credential.issued_on >= on.replace(month=1, day=1), Credential.issued_on <= on)
+    ).scalar_one()
+    return Headline(
+        certified=int(people[0]), qualifying=int(people[1]), issued_this_year=int(issued)
+    )

@@ -10,7 +10,10 @@ from lms.domain.courses.questions import Question
 from lms.domain.quiz import (
     MAX_TEXT_CHARS,
     DrawnQuestion,
+    RepeatedItem,
+    SharedPosition,
     is_answered,
+    ordering_duplicates,
     parse_form_answer,
     parse_number,
 )
@@ -164,3 +167,47 @@ def test_is_answered(question: Question, value: object, answered: bool) -> None:
 )
 def test_parse_number(typed: str, number: float | None) -> None:
     assert parse_number(typed) == number
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ({"q-pos-1": ["y"], "q-pos-2": ["w"], "q-pos-3": ["x"]}, ()),
+        ({"q-pos-1": ["y"], "q-pos-3": ["x"]}, ()),  # a position left open is no duplicate
+        ({}, ()),
+        ({"q-pos-1": ["y", "y"]}, ()),  # the same item sent twice for one position
+        ({"q-pos-1": ["y", "zz"], "q-pos-2": ["zz"]}, ()),  # ids not offered are ignored
+        # Two items given position 2 (what the per-item selects of the page can send).
+        (
+            {"q-pos-1": ["x"], "q-pos-2": ["y", "w"]},
+            (SharedPosition(2, ("y", "w")),),
+        ),
+        # One item at positions 1 and 3 (an older page's per-position selects).
+        (
+            {"q-pos-1": ["w"], "q-pos-2": ["x"], "q-pos-3": ["w"]},
+            (RepeatedItem("w", (1, 3)),),
+        ),
+        # Both at once: listed by position, then by the order the items are shown in.
+        (
+            {"q-pos-1": ["x", "w"], "q-pos-3": ["x", "y"], "q-pos-2": ["y"]},
+            (
+                SharedPosition(1, ("x", "w")),
+                SharedPosition(3, ("x", "y")),
+                RepeatedItem("y", (2, 3)),
+                RepeatedItem("x", (1, 3)),
+            ),
+        ),
+        ({"q-pos-4": ["w"], "q-pos-1": ["w"]}, ()),  # there is no fourth position
+    ],
+)
+def test_ordering_duplicates_name_positions_and_items(
+    form: dict[str, list[str]], expected: tuple[object, ...]
+) -> None:
+    question, drawn = CASES["ordering"]
+    assert ordering_duplicates(question, drawn, form, "q") == expected
+
+
+def test_ordering_duplicates_only_concern_ordering_questions() -> None:
+    for kind, (question, drawn) in CASES.items():
+        if kind != "ordering":
+            assert ordering_duplicates(question, drawn, {"q": ["a", "a"]}, "q") == ()

@@ -9,15 +9,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lms.domain.courses.questions import Matching, Question, Quiz, TrueFalse
-from lms.domain.quiz import draw_attempt, grade_attempt
+from lms.domain.quiz import (
+    DrawnQuestion,
+    RepeatedItem,
+    SharedPosition,
+    draw_attempt,
+    grade_attempt,
+)
 from lms.domain.quiz.tokens import (
     TOKEN_DIGITS,
     AnswerTokens,
     answer_tokens,
+    posted_values,
     read_form_answer,
+    read_form_duplicates,
     token_values,
 )
-from tests.domain.quiz.quiz_builder import correct_answer, every_type, make_quiz
+from tests.domain.quiz.quiz_builder import (
+    correct_answer,
+    every_type,
+    make_quiz,
+    ordering,
+    single,
+)
 from tests.domain.quiz.test_properties import FAST, quizzes
 
 SECRET = b"attempt secret one"
@@ -27,9 +41,9 @@ def _form(question: Question, values: dict[str, Any], prefix: str) -> dict[str, 
     """The form a browser sends for the controls `token_values` pre-fills."""
     if "match" in values:
         return {f"{prefix}-{left}": [right] for left, right in values["match"].items()}
+    if "positions" in values:  # ordering: each item's select holds its position
+        return {f"{prefix}-{item}": [position] for item, position in values["positions"].items()}
     if "list" in values:
-        if question.type == "ordering":
-            return {f"{prefix}-pos-{n}": [t] for n, t in enumerate(values["list"], 1)}
         return {prefix: list(values["list"])}
     return {prefix: [values["scalar"]]}
 
@@ -101,7 +115,7 @@ def test_correct_answers_survive_tokens_the_form_and_storage(
 @given(
     quiz=quizzes(),
     form=st.dictionaries(
-        st.sampled_from(["q", "q-pos-1", "q-match-1"]) | st.text(max_size=8),
+        st.sampled_from(["q", "q-pos-1", "q-match-1", "q-1"]) | st.text(max_size=8),
         st.lists(st.text(max_size=14), max_size=4),
         max_size=6,
     ),
@@ -118,3 +132,56 @@ def test_any_tokened_form_parses_to_a_gradeable_value(
         answers[entry.question_id] = read_form_answer(question, entry, form, "q", tokens)
     json.dumps(answers)
     assert 0 <= grade_attempt(quiz, drawn, answers, "en").percent <= 100
+
+
+def _ordering_entry() -> tuple[Question, Any, AnswerTokens]:
+    question = ordering(ids="wxyz")
+    entry = DrawnQuestion(question.id, ("y", "w", "z", "x"))
+    return question, entry, answer_tokens(SECRET, question, entry)
+
+
+def test_ordering_form_gives_each_item_a_position() -> None:
+    question, entry, tokens = _ordering_entry()
+    token = tokens.choices
+    form = {"q-" + token[i]: [str(n)] for n, i in enumerate("wxyz", 1)}
+    assert read_form_answer(question, entry, form, "q", tokens) == ["w", "x", "y", "z"]
+    assert read_form_duplicates(question, entry, form, "q", tokens) == ()
+    # Positions that do not exist, and the old per-position names with authored ids, say nothing.
+    junk = {"q-" + token["w"]: ["0", "5", " ", "1e0"], "q-pos-1": ["w"], "q-w": ["1"]}
+    assert read_form_answer(question, entry, junk, "q", tokens) is None
+    # A page from before the per-item selects (position -> item token) still saves.
+    older = {f"q-pos-{n}": [token[i]] for n, i in enumerate("zyxw", 1)}
+    assert read_form_answer(question, entry, older, "q", tokens) == ["z", "y", "x", "w"]
+
+
+def test_duplicates_are_found_through_tokens_and_the_answer_shown_as_sent() -> None:
+    question, entry, tokens = _ordering_entry()
+    token = tokens.choices
+    form = {"q-" + token["w"]: ["2"], "q-" + token["x"]: ["2"], "q-" + token["y"]: ["1"]}
+    assert read_form_duplicates(question, entry, form, "q", tokens) == (
+        SharedPosition(2, ("w", "x")),
+    )
+    # The trainee's answer, duplicates included, goes back into the form as it was.
+    assert posted_values(question, entry, form, "q", tokens) == {
+        "positions": {token["w"]: "2", token["x"]: "2", token["y"]: "1"}
+    }
+    older = {"q-pos-1": [token["z"]], "q-pos-3": [token["z"]]}
+    assert read_form_duplicates(question, entry, older, "q", tokens) == (RepeatedItem("z", (1, 3)),)
+    # Other question types have no duplicates; their refused values are what was read.
+    single_question = single()
+    single_entry = DrawnQuestion(single_question.id, ("a", "b", "c"))
+    single_tokens = answer_tokens(SECRET, single_question, single_entry)
+    chosen = {"q": [single_tokens.choices["b"]]}
+    assert read_form_duplicates(single_question, single_entry, chosen, "q", single_tokens) == ()
+    assert posted_values(single_question, single_entry, chosen, "q", single_tokens) == {
+        "scalar": single_tokens.choices["b"]
+    }
+
+
+def test_a_saved_order_shows_as_each_items_position() -> None:
+    question, _, tokens = _ordering_entry()
+    token = tokens.choices
+    assert token_values(question, ["x", "", "w"], tokens) == {
+        "positions": {token["x"]: "1", token["w"]: "3"}
+    }
+    assert token_values(question, "x", tokens) == {}  # a stored value of the wrong shape

@@ -1,0 +1,24 @@
+"""trainee account (placeholder: fill in or leave as a no-op)
+
+Revision ID: b2d4f6a80009
+Revises: b2d4f6a80008
+Create Date: 2026-12-03 14:00:09
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b2d4f6a80009'
+down_revision = 'b2d4f6a80008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -96,3 +96,22 @@ def assert_no_sideways_scroll(page: Any) -> None:
         width,
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (page.url, wide)
+
+
+WAIT_FOR_CONTROL = """() => new Promise((done) => {
+    if (navigator.serviceWorker.controller) return done(true);
+    navigator.serviceWorker.addEventListener("controllerchange", () => done(true), { once: true });
+    setTimeout(() => done(Boolean(navigator.serviceWorker.controller)), 5000);
+})"""
+
+
+def controlled(page: Any) -> None:
+    """Wait until the service worker controls the page (it claims clients when it activates).
+
+    An install that failed (a precache request dropped by the test server) is retried on the
+    next page load, as a browser does; after five loads it is a failure, never a hang."""
+    for _attempt in range(5):
+        if page.evaluate(WAIT_FOR_CONTROL):
+            return
+        page.reload()
+    raise AssertionError("the service worker never took control of the page")

@@ -19,7 +19,7 @@ from lms.models import Enrolment
 from lms.services.cohorts import management as cohort_management
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning import enrolment as enrolments
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, controlled
 from tests.factories import DEFAULT_PASSWORD, make_user, publish_demo_course
 
 pytestmark = pytest.mark.browser
@@ -42,19 +42,6 @@ def sign_in(page: Any, server: str, email: str) -> None:
     page.fill("#password", DEFAULT_PASSWORD)
     page.click("form.form button[type=submit], form.form input[type=submit]")
     page.wait_for_load_state()
-
-
-def controlled(page: Any) -> None:
-    """Wait until the service worker controls the page (it claims clients when it activates)."""
-    page.evaluate(
-        """async () => {
-            await navigator.serviceWorker.ready;
-            if (!navigator.serviceWorker.controller) {
-                await new Promise((done) => navigator.serviceWorker.addEventListener(
-                    "controllerchange", done, { once: true }));
-            }
-        }"""
-    )
 
 
 def save_course(page: Any, server: str) -> None:

@@ -20,7 +20,7 @@ from lms.quiz.display import tokens_for
 from lms.services.courses import publishing
 from lms.services.learning import attempts as attempt_service
 from lms.services.learning import enrolment as enrolments
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, controlled
 from tests.factories import DEFAULT_PASSWORD, make_user, publish_demo_course
 
 pytestmark = pytest.mark.browser
@@ -303,7 +303,7 @@ def test_quiz_pages_reloaded_offline_show_the_answers_on_the_device(browser, liv
         page.set_default_timeout(10_000)
         _log_in(page, live_server, "gerel@example.mn")
         page.goto(question_url + "1")
-        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        controlled(page)
         for number in (2, 1):  # loads under the worker keep the quiz pages (NetworkFirst)
             page.goto(question_url + str(number))
         assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")

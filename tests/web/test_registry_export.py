@@ -283,7 +283,7 @@ def test_reviewer_takes_downloads_and_compares_snapshots(client, reviewer, histo
     assert "No snapshot has been taken yet." in page.text
     response = client.post("/registry/snapshots", data={"taken_on": "2026-06-01"})
     assert response.status_code == 302
-    client.post("/registry/snapshots", data={"taken_on": date.today().isoformat()})
+    client.post("/registry/snapshots", data={"taken_on": clock.today().isoformat()})
     older, newer = RegistrySnapshot.query.order_by(RegistrySnapshot.taken_on).all()
     assert (older.entries, newer.entries) == (3, 3)
     assert older.summary["statuses"] == {"active": 2, "revoked": 1}
@@ -329,7 +329,7 @@ def test_a_tampered_stored_snapshot_is_never_served_as_good(client, reviewer, re
 
     from lms.models import RegistrySnapshot
 
-    client.post("/registry/snapshots", data={"taken_on": date.today().isoformat()})
+    client.post("/registry/snapshots", data={"taken_on": clock.today().isoformat()})
     row = RegistrySnapshot.query.one()
     head, payload, signature = row.signed.split(".")
     flipped = payload[:10] + ("B" if payload[10] == "A" else "A") + payload[11:]

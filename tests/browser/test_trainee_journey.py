@@ -168,12 +168,9 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     for number, item in enumerate(drawn, 1):
         question = quiz.question(item.question_id)
         page.wait_for_url(re.compile(rf"/attempts/{attempt_id}/questions/{number}$"))
-        answer_question(page, number, question, item, language, tokens[number - 1])
-        if question.type not in seen_types:
-            seen_types.add(question.type)
-            check_page(page)
         if number == 5:
-            # The connection drops: the tab is closed. Answers 1-4 were saved by the server.
+            # The connection drops before question 5 is answered: the tab is closed. Answers 1-4
+            # were saved by the server.
             page.close()
             page = context.new_page()
             page.goto(live_server + "/learn/intro-seminar/quizzes/final")
@@ -189,7 +186,10 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
                 >= 1
             )
             page.goto(live_server + f"/attempts/{attempt_id}/questions/5")
-            answer_question(page, number, question, item, language, tokens[number - 1])
+        answer_question(page, number, question, item, language, tokens[number - 1])
+        if question.type not in seen_types:
+            seen_types.add(question.type)
+            check_page(page)
         press_and_load(page.locator(".quiz-nav button").first)
     assert seen_types == {
         "single",
@@ -254,6 +254,50 @@ def test_answers_save_themselves_with_javascript(page, live_server, live_app, tm
     with page.expect_navigation():
         page.locator(".quiz-nav button").first.click()
     assert "хуучирсан байсан тул" not in page.content()  # not refused as a stale page
+
+
+def test_next_pressed_while_an_autosave_is_on_its_way(page, live_server, live_app, tmp_path):
+    """A trainee answers and presses Next at once: the background save is still on its way
+    (held back here for a second) when the form is sent. The button waits for it and sends the
+    newest token, so the answer is not refused as an out-of-date page."""
+    from tests.factories import publish_demo_course
+
+    with live_app.app_context():
+        publish_demo_course(tmp_path)
+        make_user(email="quick@example.mn")
+    page.goto(live_server + "/account/login")
+    page.fill("#email", "quick@example.mn")
+    page.fill("#password", DEFAULT_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_server + "/courses/demo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Элсэх").click()
+    page.goto(live_server + "/learn/demo/quizzes/check-1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Шалгалтыг эхлүүлэх").click()
+    # The server gets the background save at once; its answer reaches the page a second later.
+    page.add_init_script(
+        """(() => {
+          const realFetch = window.fetch.bind(window);
+          window.heldSaves = 0;
+          window.fetch = (url, options) => realFetch(url, options).then((response) => {
+            window.heldSaves += 1;
+            return new Promise((resolve) => setTimeout(() => resolve(response), 1500));
+          });
+        })();"""
+    )
+    page.reload()
+    page.locator("fieldset.question input").first.check()
+    page.wait_for_function("() => window.heldSaves > 0")  # saved on the server, the page not told yet
+    with page.expect_navigation():
+        page.locator(".quiz-nav button").first.click()
+    assert re.search(r"/questions/2$", page.url), page.url
+    assert "хуучирсан байсан тул" not in page.content()
+    with live_app.app_context():
+        attempt = db.session.query(QuizAttempt).one()
+        assert attempt.seq == 2  # the background save, then the button's
+        assert len(attempt_service.saved_answers(attempt)) == 1
 
 
 @pytest.mark.parametrize(("width", "language"), [(320, "mn"), (360, "en")])

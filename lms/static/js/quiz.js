@@ -28,6 +28,7 @@
     var busy = false;
     var again = false;
     var resubmitting = false;
+    var inFlight = Promise.resolve();
 
     function keepOnDevice() {
       if (timed || !queue) {
@@ -89,10 +90,19 @@
           if (!waiting) { return post().catch(keepOnDevice); }
           return keepOnDevice().then(function (kept) { return kept && queue.flushIfOnline(); });
         });
-      work.finally(function () {
+      inFlight = work.catch(function () { /* said in the status */ }).finally(function () {
         busy = false;
         if (again) { again = false; save(); }
       });
+    }
+
+    // A button pressed while an autosave is pending or on its way: the pending one is not sent
+    // (the button sends the same answer) and the one on its way is awaited, so the button's form
+    // carries the newest token (otherwise the server would call the page out of date).
+    function settled() {
+      window.clearTimeout(timer);
+      again = false;
+      return inFlight;
     }
 
     function later() {
@@ -120,9 +130,11 @@
         });
         return;
       }
-      if (!queue) { return; }
       event.preventDefault();
-      hasWaiting().then(function (waiting) {
+      settled().then(function () {
+        if (!queue) { return false; }
+        return hasWaiting();
+      }).then(function (waiting) {
         if (!waiting) { return true; }
         return keepOnDevice().then(queue.flushIfOnline).then(function (report) {
           return Boolean(report) && !report.stopped && report.problems.length === 0;

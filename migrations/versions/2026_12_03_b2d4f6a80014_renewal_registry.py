@@ -1,0 +1,24 @@
+"""renewal registry (placeholder: fill in or leave as a no-op)
+
+Revision ID: b2d4f6a80014
+Revises: b2d4f6a80013
+Create Date: 2026-12-03 17:30:14
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b2d4f6a80014'
+down_revision = 'b2d4f6a80013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -217,7 +217,7 @@ def serve(kind: str, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], in
         process.wait(timeout=30)
 
 
-def bench(kind: str, n: int, workers: int, reseed: bool) -> dict[str, Any]:
+def bench(kind: str, n: int, workers: int, reseed: bool, exports: bool = True) -> dict[str, Any]:
     if reseed or not (seed_registry.instance_path(kind) / "bench-sample.json").exists():
         print(f"[{kind}] seeding 10,000 trainees and 100,000 credentials ...", flush=True)
         print(f"[{kind}] {seed_registry.seed(kind, 10_000, 100_000)}", flush=True)
@@ -272,6 +272,8 @@ def bench(kind: str, n: int, workers: int, reseed: bool) -> dict[str, Any]:
                 extra=bearer,
             ),
         )
+        if not exports:  # --no-exports: pages only (bench/bench_export_formats.py for files)
+            return results
         results["csv"] = [export_run(reviewer, pids, "/registry/export.csv") for _ in range(2)]
         without_ids = "/registry/export.csv?national_ids=0"
         results["csv_without_ids"] = export_run(reviewer, pids, without_ids)
@@ -301,6 +303,8 @@ def report(results: dict[str, Any]) -> None:
     print("list page by filter:")
     for args, row in results["list_by_filter"].items():
         print(f"   {row['p50']:>7.1f} {row['p95']:>7.1f} ms  ?{args}")
+    if "csv" not in results:
+        return
     print(f"\n{'export':<22}{'TTFB s':>8}{'total s':>9}{'MB out':>8}{'rows':>8}{'extra MB':>10}")
     runs = [(f"csv #{i + 1}", run) for i, run in enumerate(results["csv"])]
     runs += [("csv, no national IDs", results["csv_without_ids"]), ("xlsx", results["xlsx"])]
@@ -325,11 +329,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers.")
     parser.add_argument("--reseed", action="store_true", help="Seed again even if seeded.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument("--no-exports", action="store_true", help="Measure the pages only.")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     everything = []
     for kind in kinds:
-        results = bench(kind, args.requests, args.workers, args.reseed)
+        results = bench(kind, args.requests, args.workers, args.reseed, not args.no_exports)
         report(results)
         everything.append(results)
     if args.json:

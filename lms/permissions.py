@@ -137,6 +137,12 @@ def can_decide_ce_activity(user: Any, activity: Any) -> bool:
     return db.session.execute(query.limit(1)).first() is not None
 
 
+def can_decide_renewal(user: Any, request: Any) -> bool:
+    """A coach's renewal request is decided as their activities are: by an admin, or by a
+    trainer who follows the coach; never by the coach."""
+    return can_decide_ce_activity(user, request)
+
+
 def can_see_ce_evidence(user: Any, activity: Any) -> bool:
     """Evidence of an activity: its coach, the trainers who may decide it, reviewers, admins."""
     if not (user.is_authenticated and activity is not None):

@@ -113,6 +113,24 @@ def _ce_provider(_: Any) -> dict[str, Any]:
     return {"provider_id": providers.add("Ховдын ТББ", make_user(roles=("admin",))).id}
 
 
+def _someone_elses_credential(tmp_path: Any) -> dict[str, Any]:
+    return {"credential_id": issue_demo_credential(tmp_path).id}
+
+
+def _renewal_request(tmp_path: Any) -> dict[str, Any]:
+    """Another coach's open renewal request (no trainer follows them)."""
+    from lms.extensions import db
+    from lms.models import RenewalRequest
+
+    credential = issue_demo_credential(tmp_path)
+    request = RenewalRequest(
+        credential_id=credential.id, user_id=credential.user_id, method="hours", status="applied"
+    )
+    db.session.add(request)
+    db.session.commit()
+    return {"request_id": request.id}
+
+
 # endpoint: (method, url values factory or None, {visitor: expected})
 def everyone(status: int) -> dict[str, Any]:
     return dict.fromkeys(ROLES, status)
@@ -228,6 +246,7 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     "learn.course": ("GET", _course, everyone(200)),
     "learn.enrol": ("POST", _course, signed_in(302)),
     "learn.join_cohort": ("POST", _course, signed_in(302)),
+    "learn.renew_enrol": ("POST", _course, signed_in(302)),
     "learn.dashboard": ("GET", None, signed_in(200)),
     "learn.lesson": ("GET", _lesson, enrolled_only(403)),
     "learn.complete_lesson": ("POST", _lesson, enrolled_only(403)),
@@ -243,6 +262,13 @@ MATRIX: dict[str, tuple[str, Callable[[Any], dict[str, Any]] | None, dict[str, A
     # Admins decide every activity (an empty form: neither approve nor return, refused);
     # a trainer who does not follow the coach is told nothing.
     "trainer.ce_decide": ("POST", _ce_activity, {**trainers(400), "trainer": 404}),
+    "learn.renewal": ("GET", None, signed_in(200)),
+    # Only the holder applies; nothing says another person's credential exists.
+    "learn.apply_renewal": ("POST", _someone_elses_credential, signed_in(404)),
+    "trainer.renewal_queue": ("GET", None, trainers(200)),
+    # Admins decide every request (an empty form: neither confirm nor refuse, refused in
+    # words); a trainer who does not follow the coach is told nothing.
+    "trainer.renewal_decide": ("POST", _renewal_request, {**trainers(400), "trainer": 404}),
     "admin.ce_providers": ("GET", None, only_admin(200)),
     "admin.remove_ce_provider": ("POST", _ce_provider, only_admin(303)),
     "learn.start": ("GET", None, everyone(302)),

@@ -213,3 +213,66 @@ def test_cli_check_publish_and_list(app, db, tmp_path):
     data = json.loads(listing.output)
     assert data[0]["slug"] == "demo"
     assert data[0]["versions"][0]["version"] == "1.0.0"
+
+
+def test_each_lesson_is_parsed_once_and_its_html_only_if_raw(app, db, tmp_path, monkeypatch):
+    """Markdown parses each lesson body once per publish (checked and rendered together), and
+    bleach's HTML parser re-reads what Markdown wrote only where it holds raw HTML (elsewhere
+    the sanitiser walks Markdown's tree)."""
+    import markdown.blockparser
+    from bleach import html5lib_shim
+
+    from lms.domain.courses.lesson_file import split_front_matter
+
+    files = valid_files()
+    folder = write_course(tmp_path, files)
+    parsed: list[str] = []
+    real_parse = markdown.blockparser.BlockParser.parseDocument
+
+    def counting_parse(self, lines):
+        parsed.append("\n".join(lines))
+        return real_parse(self, lines)
+
+    html_parsed: list[str] = []
+    real_fragment = html5lib_shim.BleachHTMLParser.parseFragment
+
+    def counting_fragment(self, stream, *args, **kwargs):
+        html_parsed.append(stream)
+        return real_fragment(self, stream, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.blockparser.BlockParser, "parseDocument", counting_parse)
+    monkeypatch.setattr(html5lib_shim.BleachHTMLParser, "parseFragment", counting_fragment)
+    assert publishing.publish_path(folder).status == "published"
+    lessons = {path: text for path, text in files.items() if path.startswith("lessons/")}
+    assert len(lessons) == 4
+    for path, text in lessons.items():
+        parts = split_front_matter(text)
+        assert parts is not None
+        heading = next(line for line in parts[1].splitlines() if line.startswith("#"))
+        assert sum(heading in document for document in parsed) == 1, path
+    # Only the lessons with raw HTML (a <video>) are parsed by bleach, each once.
+    assert len(html_parsed) == 2
+    assert all("<video" in html for html in html_parsed)
+
+
+def test_a_quiz_text_used_again_is_rendered_once(app, db, tmp_path, monkeypatch):
+    from lms.domain.courses import content
+
+    files = valid_files()
+    files["quizzes/final.yml"] = files["quizzes/final.yml"].replace(
+        "feedback: {mn: Сайн., en: Well done.}", "feedback: {mn: Үгүй., en: No.}"
+    )
+    assert files["quizzes/final.yml"].count("{mn: Үгүй., en: No.}") == 2
+    rendered: list[str] = []
+    real = content.render_inline
+
+    def counting(text, **kwargs):
+        rendered.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(content, "render_inline", counting)
+    result = publishing.publish_path(write_course(tmp_path, files))
+    assert result.status == "published", result.message
+    assert rendered.count("No.") == 1
+    assert rendered.count("Үгүй.") == 1
+    assert len(rendered) == len(set(rendered))

@@ -60,3 +60,44 @@ def test_a_web_worker_imports_neither_alembic_nor_fpdf():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[-2] == "[]"
+
+
+def _probe(tmp_path: Path, script: str, **env: str) -> str:
+    """Run `script` in a fresh interpreter with the app on a SQLite database in `tmp_path`."""
+    import os
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("LMS_") or key == "LMS_ENV"
+    }
+    environment.update(
+        LMS_INSTANCE_PATH=str(tmp_path),
+        LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'lms.sqlite3'}",
+        **env,
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter, a fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment
+    )
+    return result.stdout.split("\n")[-2]
+
+
+def test_a_web_worker_on_sqlite_imports_no_unused_client_or_file_writer(tmp_path):
+    # XlsxWriter, segno and email_validator are needed by an export, a certificate, a CSV of
+    # trainees; the course checker and publishing by `lms courses`, a push or a page that
+    # parses a course; the renderer by the first quiz question.
+    unused = (
+        "xlsxwriter",
+        "segno",
+        "email_validator",
+        "lms.domain.courses.loader",
+        "lms.services.courses.publishing",
+        "lms.domain.render",  # Markdown and bleach: with the first quiz text
+    )
+    probe = (
+        "import sys\n"
+        "from lms import create_app\n"
+        "create_app()\n"
+        f"print(sorted(m for m in {unused!r} if m in sys.modules))\n"
+    )
+    assert _probe(tmp_path, probe) == "[]"

@@ -30,6 +30,7 @@ from lms.services.courses.store import latest_version
 from lms.services.credentials import issuing as credentials
 from lms.services.credentials import lifecycle as credential_lifecycle
 from lms.services.registry import decisions as registry_decisions
+from lms.services.renewal import standing
 from lms.web.credential_display import public_facts
 from lms.web.decision_messages import refusal_message
 
@@ -207,16 +208,27 @@ def credential(number: str) -> ResponseReturnValue:
             return _propose(found, action, form.reason.data or "", form.note.data or "")
         try:
             if action in ("renewal", "correction"):
+                rules = standing.rules_for(found) if action == "renewal" else None
                 new = credential_lifecycle.supersede(
-                    found, current_user, action, form.note.data or ""
+                    found, current_user, action, form.note.data or "", rules=rules
                 )
                 flash(_("New credential %(number)s issued.", number=new.number), "success")
                 return redirect(url_for("admin.credential", number=new.number))
             credential_lifecycle.change_status(
                 found, action, current_user, form.reason.data or "", form.note.data or ""
             )
-        except credential_lifecycle.RenewalRefused:
-            flash(_("Renewal opens 9 months before expiry and closes 30 days after."), "error")
+        except credential_lifecycle.RenewalRefused as refused:
+            if refused.opens and refused.closes:
+                flash(
+                    _(
+                        "This credential can be renewed from %(opens)s to %(closes)s.",
+                        opens=refused.opens.isoformat(),
+                        closes=refused.closes.isoformat(),
+                    ),
+                    "error",
+                )
+            else:
+                flash(_("This credential does not expire: there is nothing to renew."), "error")
         except IllegalTransition:
             flash(_("This change is not possible from the credential's current status."), "error")
         else:

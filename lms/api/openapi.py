@@ -13,10 +13,11 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from lms.api.views import bp
-from lms.domain.registry.filters import SORTS, STATUSES
+from lms.domain.registry.filters import RENEWALS, SORTS, STATUSES
+from lms.domain.registry.renewal_status import RENEWAL_STATUSES
 from lms.public_urls import public_path_url
 
-STATUS_TODAY = ["active", "expired", "suspended", "revoked", "superseded"]
+STATUS_TODAY = ["active", "expired", "suspended", "revoked", "superseded", "not_yet_valid"]
 REASONS = [
     "qualifies",
     "not_subsidy_course",
@@ -90,6 +91,14 @@ FILTERS = [
     _query("expires_from", "Expires on or after.", DATE),
     _query("expires_to", "Expires on or before.", DATE),
     _query("qualifies_on", "Subsidy-qualifying on this date.", DATE),
+    _query(
+        "renewal",
+        "Active credentials whose renewal, under their course's renewal rules, is due within "
+        "30/90/180/270 days (last valid day from today to today + N), in the grace period "
+        "(past the last day, within the course's grace days), or lapsed (past the grace "
+        "period). Credentials of courses without renewal rules match none.",
+        {"type": "string", "enum": list(RENEWALS)},
+    ),
     _query("sort", "Sort key.", {"type": "string", "enum": list(SORTS)}),
     _query("descending", "1 to sort descending.", {"type": "string", "enum": ["0", "1"]}),
     _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}),
@@ -136,6 +145,17 @@ ITEM_PROPERTIES: dict[str, Any] = {
     "status": {"type": "string", "enum": STATUS_TODAY, "description": "Today."},
     "qualifies_for_subsidy": {"type": "boolean", "description": "Today."},
     "issuing_trainer": {"type": ["string", "null"]},
+    "renewal_status": {
+        "type": ["string", "null"],
+        "enum": [*RENEWAL_STATUSES, None],
+        "description": "Today, under the course's renewal rules: not_yet (due), window (open), "
+        "grace (period), lapsed, renewed (see renewed_by), no_expiry; null where renewal does "
+        "not apply (suspended, revoked, corrected, or a course without renewal rules).",
+    },
+    "renewed_by": {
+        "type": ["string", "null"],
+        "description": "The number of the credential that renewed this one.",
+    },
 }
 
 SCHEMAS: dict[str, Any] = {

@@ -23,7 +23,7 @@ from lms.services.credentials import issuing as credentials
 from lms.services.credentials import keys
 from lms.services.credentials import signing as signed_credentials
 from lms.services.credentials.certificate_text import certificate_text
-from lms.web.credential_display import public_facts
+from lms.web.credential_display import public_facts, renewal_links
 
 bp = Blueprint("certificates", __name__)
 bp.add_url_rule("/verify", "verify_start", verification.verify_start, methods=["GET"])
@@ -120,8 +120,15 @@ def verify(number: str) -> ResponseReturnValue:
     credential = credentials.find(number)
     facts = public_facts(credential, clock.today()) if credential else None
     mistyped = facts is None and only_check_digit_wrong(number)
+    chain = renewal_links(credential) if credential else {}
     response = Response(
-        render_template("certificates/verify.html", number=number, facts=facts, mistyped=mistyped),
+        render_template(
+            "certificates/verify.html",
+            number=number,
+            facts=facts,
+            mistyped=mistyped,
+            chain=chain,
+        ),
         status=200 if facts else 404,
     )
     response.headers["Cache-Control"] = "no-store"  # a revocation shows on the next request

@@ -10,8 +10,6 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from lms.domain.courses import check_paths
-from lms.services.courses import publishing
 from lms.services.learning.catalog import published_versions
 
 courses_cli = click.Group("courses", help="Check, publish, list and preview courses.")
@@ -32,6 +30,8 @@ AGAINST_TIMEOUT = 10  # seconds
 def check(paths: tuple[Path, ...], against: str | None) -> None:
     """Validate course folders; print PATH:LINE: problems; exit 1 on any error."""
     published = _published_on(against) if against else None
+    from lms.domain.courses import check_paths  # the checker: loaded by this command only
+
     problems = check_paths(list(paths), published)
     for problem in problems:
         click.echo(str(problem))
@@ -50,6 +50,8 @@ def check(paths: tuple[Path, ...], against: str | None) -> None:
 @with_appcontext
 def publish(path: Path, ref: str | None, allow_dirty: bool) -> None:
     """Validate and publish a course folder as an immutable version."""
+    from lms.services.courses import publishing  # loaded by this command only (issue 18)
+
     result = publishing.publish_path(path, ref=ref, allow_dirty=allow_dirty)
     for problem in result.problems:
         click.echo(str(problem))

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.extensions import db
 from lms.public_urls import PublicUrlInvalid, check_public_url, is_production
-from lms.services import demo, queue
+from lms.services import queue
 
 
 @click.command("serve")
@@ -193,6 +193,8 @@ def supervise(web: Callable[[], None], worker: list[str], env: dict[str, str]) -
 def demo_command() -> None:
     """On an empty database: publish the bundled courses, create the demo logins (printed)
     and the demo coaches, certified through the app's services."""
+    from lms.services import demo  # publishes courses: not imported by `lms serve` (issue 18)
+
     upgrade()
     logins_file = Path(current_app.instance_path) / "demo-logins.txt"
     try:

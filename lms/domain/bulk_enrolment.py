@@ -17,8 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from email_validator import EmailNotValidError, validate_email
-
 from lms.domain.regions import REGIONS
 
 MAX_BYTES = 500_000  # about 2,000 rows of 250 characters: more than any cohort needs
@@ -219,6 +217,9 @@ def _row(line: int, cells: list[str], columns: Mapping[Field, int]) -> Row:
 def _valid_email(email: str) -> bool:
     if len(email) > MAX_EMAIL:
         return False
+    # Imported on the first CSV, not with the app (issue 18: cold start).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:

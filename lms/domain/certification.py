@@ -29,8 +29,10 @@ When the course requires attendance and no session has been held, the requiremen
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 
 from lms.domain.courses import Course
 from lms.domain.enrolment import LearnerRecord, unmet_prerequisites
@@ -47,6 +49,10 @@ class TraineeRecord:
     attendance: tuple[int, int] | None = None  # (attended, sessions); None when none was held
     active_credentials: frozenset[str] = frozenset()  # course slugs
     completed_courses: frozenset[str] = frozenset()  # course slugs
+    # Credentials in their renewal grace period: course slug -> the courses renewing them.
+    in_grace: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
 
     def __post_init__(self) -> None:
         if not 0 <= self.practicum_hours < math.inf:
@@ -103,8 +109,8 @@ def _attendance(share: float | None, attendance: tuple[int, int] | None) -> Reas
 
 
 def _prerequisites(course: Course, record: TraineeRecord) -> Reason | None:
-    learner = LearnerRecord(record.completed_courses, record.active_credentials)
-    unmet = unmet_prerequisites(course.prerequisites, learner)
+    learner = LearnerRecord(record.completed_courses, record.active_credentials, record.in_grace)
+    unmet = unmet_prerequisites(course.prerequisites, learner, course.slug)
     if not unmet:
         return None
     total = len(course.prerequisites)

@@ -19,14 +19,20 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from xml.etree.ElementTree import Element
 
 import markdown
 from bleach.html5lib_shim import convert_entities
-from bleach.sanitizer import Cleaner
+from bleach.sanitizer import BleachSanitizerFilter, Cleaner
+from markdown import util as markdown_util
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.toc import slugify_unicode
+from markdown.serializers import (  # type: ignore[attr-defined] # not in the stubs
+    HTML_EMPTY,
+    _escape_attrib_html,
+    _escape_cdata,
+)
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
@@ -299,19 +305,87 @@ def _markdown(inline: bool, language: str = "en") -> markdown.Markdown:
     return converter
 
 
+class _Cleaner(Cleaner):
+    """bleach's `Cleaner`, which can also start from a tree (`clean_tree`)."""
+
+    def clean_tree(self, fragment: Element) -> str:
+        """`Cleaner.clean` from its parsed tree on: ``fragment`` is what bleach's parser would
+        build from the HTML (see `_html5lib_fragment`); the same filters, the same serializer.
+        The tree is walked by `_walk` (the tokens of bleach's tree walker, for less work)."""
+        filtered: Any = BleachSanitizerFilter(
+            source=cast(Any, _walk(fragment)),
+            allowed_tags=self.tags,
+            attributes=self.attributes,
+            strip_disallowed_tags=self.strip,
+            strip_html_comments=self.strip_comments,
+            css_sanitizer=self.css_sanitizer,
+            allowed_protocols=self.protocols,
+        )
+        for filter_class in self.filters:
+            filtered = filter_class(source=filtered)
+        return str(self.serializer.render(filtered))
+
+
+_VOID = frozenset({"br", "hr", "img", "source", "track"})
+"""The allowed elements html5lib writes without an end tag (its ``voidElements``)."""
+_HTML5_SPACE = "\t\n\x0c \r"  # html5lib's ``spaceCharacters``
+
+
+def _text_tokens(text: str) -> Iterator[dict[str, Any]]:
+    middle = text.lstrip(_HTML5_SPACE)
+    if len(middle) < len(text):
+        yield {"type": "SpaceCharacters", "data": text[: len(text) - len(middle)]}
+    stripped = middle.rstrip(_HTML5_SPACE)
+    if stripped:
+        yield {"type": "Characters", "data": stripped}
+    if len(stripped) < len(middle):
+        yield {"type": "SpaceCharacters", "data": middle[len(stripped) :]}
+
+
+def _walk(fragment: Element) -> Iterator[dict[str, Any]]:
+    """The tokens html5lib's etree tree walker gives for ``fragment`` (a tree of allowed,
+    un-namespaced elements, void ones empty: see `_tree_as_parsed`), without its per-node
+    bookkeeping."""
+    if fragment.text:
+        yield from _text_tokens(fragment.text)
+    open_elements: list[tuple[Element, Iterator[Element]]] = [(fragment, iter(fragment))]
+    while open_elements:
+        element, children = open_elements[-1]
+        child = next(children, None)
+        if child is None:
+            open_elements.pop()
+            if element is not fragment:
+                yield {"type": "EndTag", "name": element.tag, "namespace": None}
+                if element.tail:
+                    yield from _text_tokens(element.tail)
+            continue
+        attributes = {(None, name): value for name, value in child.attrib.items()}
+        if child.tag in _VOID:
+            yield {"type": "EmptyTag", "name": child.tag, "namespace": None, "data": attributes}
+            if child.tail:
+                yield from _text_tokens(child.tail)
+            continue
+        yield {"type": "StartTag", "name": child.tag, "namespace": None, "data": attributes}
+        if child.text:
+            yield from _text_tokens(child.text)
+        open_elements.append((child, iter(child)))
+
+
 def _sanitise(
-    html: str,
+    html: str | Element,
     tags: frozenset[str],
     resolve_link: LinkResolver | None,
     id_prefix: str,
     observe: TagObserver | None = None,
 ) -> str:
+    """bleach with the allow-lists and `_RewriteFilter`, on Markdown's HTML or on the tree
+    bleach would parse from it (`_html5lib_fragment`)."""
     resolver = resolve_link or _keep_relative
 
     def rewrite(*, source: Any) -> _RewriteFilter:
         return _RewriteFilter(source, resolver, id_prefix, observe)
 
-    cleaner = Cleaner(
+    cleaner = _Cleaner(
         tags=tags,
         attributes=_allow_attribute,
         protocols=_PROTOCOLS,
@@ -319,7 +393,142 @@ def _sanitise(
         strip_comments=True,
         filters=[rewrite],
     )
-    return cleaner.clean(html)
+    if isinstance(html, str):
+        return str(cleaner.clean(html))
+    return cleaner.clean_tree(html)
+
+
+# Skipping bleach's parse. bleach's html5lib parser turns Markdown's HTML back into the tree
+# Markdown has just serialised, and that parse costs more than Markdown itself. For the output
+# of Markdown's own elements (no raw HTML, no stashed fragments) the tree bleach would build is
+# known: Markdown's tree, with every text and attribute value exactly as Markdown writes it
+# (bleach keeps character references as written) and the attributes in Markdown's order. Where
+# html5lib's tree construction could change the structure (an element bleach strips, a block
+# inside a paragraph, table parts out of place, a link in a link, a newline opening a
+# ``<pre>``) or a character it would replace, the HTML is parsed as before. Either way every
+# element, attribute and text goes through bleach's sanitising filter and `_RewriteFilter`;
+# tests/domain/test_render_tree.py checks that both ways give the same HTML.
+_PHRASING = frozenset(
+    "a abbr b br code del em i img ins kbd mark q s samp small strong sub sup u var span".split()
+)
+_PHRASING_ONLY = _PHRASING | frozenset("p h1 h2 h3 h4 h5 h6".split())
+_TABLE_PARENTS: dict[str, frozenset[str]] = {
+    "caption": frozenset({"table"}),
+    "thead": frozenset({"table"}),
+    "tbody": frozenset({"table"}),
+    "tfoot": frozenset({"table"}),
+    "tr": frozenset({"thead", "tbody", "tfoot"}),
+    "th": frozenset({"tr"}),
+    "td": frozenset({"tr"}),
+    "li": frozenset({"ul", "ol"}),
+    "dt": frozenset({"dl"}),
+    "dd": frozenset({"dl"}),
+}
+_TABLE_ONLY = frozenset({"table", "thead", "tbody", "tfoot", "tr"})  # only whitespace text
+_HTML_SPACE = " \t\n\r\x0c"
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_AS_PARSED = re.compile(  # characters html5lib replaces, drops or treats as spaces
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + re.escape(markdown_util.STX + markdown_util.ETX)
+    + "]"
+)
+
+
+def _tree_as_parsed(root: Element, tags: frozenset[str]) -> bool:
+    """Whether bleach's parser would rebuild ``root``'s serialisation as ``root`` itself."""
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        for text in (parent.text, parent.tail):
+            if text and _AS_PARSED.search(text):
+                return False
+        if parent.tag in _TABLE_ONLY and (parent.text or "").strip(_HTML_SPACE):
+            return False
+        for child in parent:
+            tag = child.tag
+            if not isinstance(tag, str) or tag not in tags:
+                return False
+            if parent.tag in _PHRASING_ONLY and tag not in _PHRASING:
+                return False
+            if parent.tag in _TABLE_ONLY and (child.tail or "").strip(_HTML_SPACE):
+                return False
+            allowed_parents = _TABLE_PARENTS.get(tag)
+            if allowed_parents is not None and parent.tag not in allowed_parents:
+                return False
+            if (tag in HTML_EMPTY or tag in _VOID) and (len(child) or child.text):
+                return False
+            if tag == "a" and child.find(".//a") is not None:
+                return False
+            if tag == "pre" and (child.text or "").startswith("\n"):
+                return False
+            for name, value in child.items():
+                if not isinstance(value, str) or not _ATTRIBUTE_NAME.fullmatch(name):
+                    return False
+                if name == value:  # Markdown may write a bare boolean attribute
+                    return False
+                if _AS_PARSED.search(value):
+                    return False
+            stack.append(child)
+    return True
+
+
+def _html5lib_fragment(converter: markdown.Markdown, text: str, tags: frozenset[str]) -> Any:
+    """Markdown's HTML for ``text``: as the tree bleach's parser would build from it (an
+    ``Element``), or as the HTML itself where that tree is not known (see above).
+
+    The steps of `markdown.Markdown.convert`, with the tree kept before it is serialised."""
+    if not text.strip():
+        return ""
+    lines = text.split("\n")
+    for preprocessor in converter.preprocessors:
+        lines = preprocessor.run(lines)
+    root = converter.parser.parseDocument(lines).getroot()
+    assert root is not None  # noqa: S101 - Markdown always builds its document element
+    for treeprocessor in converter.treeprocessors:
+        new_root = treeprocessor.run(root)
+        if new_root is not None:
+            root = new_root
+    if (
+        converter.htmlStash.html_counter
+        or root.tag != converter.doc_tag
+        or root.attrib
+        or not _tree_as_parsed(root, tags)
+    ):
+        return _serialise(converter, root)
+    # What Markdown writes: escaped text, attributes sorted, the document tag and the
+    # whitespace around the whole output stripped.
+    for element in root.iter():
+        if element.text:
+            element.text = _escape_cdata(element.text)
+        if element.tail:
+            element.tail = _escape_cdata(element.tail)
+        if element.attrib:
+            attributes = sorted(element.attrib.items())
+            element.attrib.clear()
+            element.attrib.update((name, _escape_attrib_html(v)) for name, v in attributes)
+    root.tag = "DOCUMENT_FRAGMENT"
+    root.tail = None
+    root.text = (root.text or "").lstrip()
+    if len(root):
+        root[-1].tail = (root[-1].tail or "").rstrip()
+    else:
+        root.text = root.text.rstrip()
+    return root
+
+
+def _serialise(converter: markdown.Markdown, root: Element) -> str:
+    """The rest of `markdown.Markdown.convert`: serialise, strip the document tag, post-process."""
+    output = converter.serializer(root)
+    try:
+        start = output.index(f"<{converter.doc_tag}>") + len(converter.doc_tag) + 2
+        output = output[start : output.rindex(f"</{converter.doc_tag}>")].strip()
+    except ValueError:
+        if not output.strip().endswith(f"<{converter.doc_tag} />"):
+            raise
+        output = ""
+    for postprocessor in converter.postprocessors:
+        output = postprocessor.run(output)
+    return output.strip()
 
 
 class RenderTooSlow(Exception):  # noqa: N818 - reads as the event it reports
@@ -367,7 +576,8 @@ def render_markdown(
     """
 
     def render() -> str:
-        html = _markdown(inline=False, language=language).convert(text)
+        converter = _markdown(inline=False, language=language)
+        html = _html5lib_fragment(converter, text, _BLOCK_TAGS)
         return _sanitise(html, _BLOCK_TAGS, resolve_link, id_prefix, observe)
 
     return _within(budget, render)
@@ -389,7 +599,7 @@ def render_inline(
     """
 
     def render() -> str:
-        html = _markdown(inline=True).convert(text)
+        html = _html5lib_fragment(_markdown(inline=True), text, _INLINE_TAGS)
         return _sanitise(html, _INLINE_TAGS, resolve_link, id_prefix, observe)
 
     return _within(budget, render)

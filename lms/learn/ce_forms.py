@@ -62,3 +62,9 @@ class CeSubmissionForm(FlaskForm):
         render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
     )
     submit = SubmitField(_l("Submit the activity"))
+
+
+class ApplyRenewalForm(FlaskForm):
+    """Apply to renew one credential (the page has one per credential, prefixed)."""
+
+    submit = SubmitField(_l("Apply for renewal"))

@@ -21,6 +21,8 @@ from lms.services.learning.catalog import (
     course_outline,
     credential_needs,
 )
+from lms.services.renewal import applying as renewal_applying
+from lms.services.renewal import retake as renewal_retake
 from lms.web.access import course_or_404, learning_enrolment, learning_place
 
 bp = Blueprint("learn", __name__)
@@ -56,10 +58,13 @@ def course(slug: str) -> ResponseReturnValue:
     else:
         preview = course_outline(course, _language())
         needs = course_needs(course)
+    renewable = renewal_retake.renewable_by_retake(current_user, course) if user else None
     return render_template(
         "learn/course.html",
         entry=entry,
         enrolment=enrolment,
+        renewable=renewable,
+        renew_form=EnrolForm(prefix="renew"),
         sections=sections,
         preview=preview,
         needs=needs,
@@ -85,6 +90,41 @@ def enrol(slug: str) -> ResponseReturnValue:
         "bad_key": (_("This enrolment key is not valid for this course."), "error"),
         "full": (_("This cohort is full. Ask its trainer about a place."), "error"),
         "unavailable": (_("This course is not available for enrolment."), "error"),
+    }
+    flash(*messages[result.outcome])
+    return redirect(url_for("learn.course", slug=slug))
+
+
+@bp.post("/courses/<slug>/renew-enrol")
+@login_required
+def renew_enrol(slug: str) -> ResponseReturnValue:
+    """Enrol again in the course to renew its credential (window, grace period or lapsed)."""
+    course = course_or_404(slug)
+    form = EnrolForm(prefix="renew")
+    if not form.validate_on_submit():
+        abort(400)
+    result = renewal_retake.enrol_to_renew(current_user, course, key=form.key.data)
+    messages = {
+        "enrolled": (
+            _("You are enrolled again. Passing the course renews your credential."),
+            "success",
+        ),
+        "requested": (_("Your request was sent. A trainer will review it."), "success"),
+        "already": (_("You are already enrolled in this course."), "info"),
+        "unmet": (_("You do not meet the prerequisites of this course yet."), "error"),
+        "bad_key": (_("This enrolment key is not valid for this course."), "error"),
+        "full": (_("This cohort is full. Ask its trainer about a place."), "error"),
+        "unavailable": (
+            _("Your credential cannot be renewed by taking this course again now."),
+            "error",
+        ),
+        "same_cohort": (
+            _(
+                "You already took the course in this cohort."
+                " Ask a trainer for the key of a new one."
+            ),
+            "error",
+        ),
     }
     flash(*messages[result.outcome])
     return redirect(url_for("learn.course", slug=slug))
@@ -196,6 +236,8 @@ def dashboard() -> ResponseReturnValue:
                 decision=decisions[enrolment.id],
                 credential=issued.get(enrolment.id),
             )
+            held = card["credential"]
+            card["renewal_open"] = held is not None and renewal_applying.renewal_open(held)
         cards.append(card)
     notices = notifications.recent_for(current_user)
     return render_template("learn/dashboard.html", cards=cards, notices=notices)
@@ -212,4 +254,4 @@ def step_url(slug: str, entry: progress.OutlineEntry | None) -> str:
 
 # Routes in their own modules (they register on `bp`): the continuing-education ledger and
 # its evidence files; the installable app and "Save for offline" (docs/offline.md).
-from lms.learn import ce_views, offline_views  # noqa: E402,F401
+from lms.learn import ce_views, offline_views, renewal_views  # noqa: E402,F401

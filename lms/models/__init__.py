@@ -21,7 +21,7 @@ from lms.models.learning import (
 )
 from lms.models.login import LoginThrottle
 from lms.models.registry import ApiToken, CredentialEvent, RegistryDecision, RegistrySnapshot
-from lms.models.renewal import CeActivity, CeProvider
+from lms.models.renewal import CeActivity, CeProvider, RenewalRequest
 from lms.models.user import RoleGrant, User
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "HookDelivery",
     "RegistryDecision",
     "RegistrySnapshot",
+    "RenewalRequest",
     "AttemptAnswer",
     "AttendanceMark",
     "AttendanceSession",

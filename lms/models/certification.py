@@ -17,7 +17,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms.extensions import db
 from lms.models.learning import Cohort, Enrolment
@@ -99,6 +99,10 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
         ).ddl_if(dialect="postgresql"),
         Index("ix_credential_issued_on", "issued_on", "id"),
         Index("ix_credential_expires_on", "expires_on", "id"),
+        # The registry's renewal filters (due / grace period / lapsed): active credentials by
+        # last valid day, with the course for the per-course grace period, so a count reads
+        # the index alone (by `ix_credential_expires_on`, "lapsed" read every expired row).
+        Index("ix_credential_status_expires_on", "status", "expires_on", "course_slug"),
         # Create-once rules (integrity issue): one current (not superseded) credential per
         # enrolment, and one successor per superseded credential.
         Index(
@@ -138,9 +142,12 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
     # Date (in Mongolia) of the latest status event: on any later date the status is `status`,
     # so "status on date D" needs the event history only for D before this day.
     status_since: Mapped[date | None] = mapped_column(Date)
+    # Not a column: the snapshot's holder name, filled only by queries that ask for it
+    # (`with_expression`; the registry list reads it without loading the whole snapshot).
+    holder_name: Mapped[str | None] = query_expression()
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-    enrolment: Mapped[Enrolment] = relationship()
+    enrolment: Mapped[Enrolment] = relationship(foreign_keys=[enrolment_id])
 
 
 class SigningKey(db.Model):  # type: ignore[name-defined,misc]

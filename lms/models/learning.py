@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -42,7 +42,29 @@ class Enrolment(db.Model):  # type: ignore[name-defined,misc]
     """A trainee on a course, pinned to the course version they started on."""
 
     __tablename__ = "enrolment"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    # One enrolment per (user, course), except retakes for renewal (`renews_credential_id`):
+    # each renews one credential, once; and whatever the kind, one OPEN (requested or active)
+    # enrolment per (user, course) at a time. Partial unique indexes, so a double-clicked
+    # "enrol" or "enrol again" makes one row whichever request wins.
+    __table_args__ = (
+        Index(
+            "uq_enrolment_first",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("renews_credential_id IS NULL"),
+            postgresql_where=text("renews_credential_id IS NULL"),
+        ),
+        Index(
+            "uq_enrolment_open",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("state IN ('requested', 'active')"),
+            postgresql_where=text("state IN ('requested', 'active')"),
+        ),
+        Index("uq_enrolment_renews_credential_id", "renews_credential_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -57,6 +79,11 @@ class Enrolment(db.Model):  # type: ignore[name-defined,misc]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_message: Mapped[str] = mapped_column(String(500), default="")
     last_lesson_id: Mapped[str | None] = mapped_column(String(80))
+    # A retake for renewal: the credential this enrolment renews once it is certified
+    # (`use_alter`: credential refers to enrolment too).
+    renews_credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credential.id", use_alter=True)
+    )
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

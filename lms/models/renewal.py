@@ -7,11 +7,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from lms.extensions import db
+from lms.models.certification import Credential
 from lms.models.course import CourseVersion
 from lms.models.types import UTCDateTime, utcnow
 from lms.models.user import User
@@ -91,3 +92,39 @@ class CeActivity(db.Model):  # type: ignore[name-defined,misc]
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     course_version: Mapped[CourseVersion | None] = relationship()
     preapproved_provider: Mapped[CeProvider | None] = relationship()
+
+
+class RenewalRequest(db.Model):  # type: ignore[name-defined,misc]
+    """A coach's application to renew a credential, confirmed or refused by a trainer or an
+    administrator (or confirmed at once where the course's renewal is automatic).
+
+    Create-once: a partial unique index allows one ``applied`` request per credential, so two
+    clicks or two tabs make one row; the decision is a conditional UPDATE (decided once)."""
+
+    __tablename__ = "renewal_request"
+    __table_args__ = (
+        Index(
+            "uq_renewal_request_applied_credential",
+            "credential_id",
+            unique=True,
+            sqlite_where=text("status = 'applied'"),
+            postgresql_where=text("status = 'applied'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    method: Mapped[str] = mapped_column(String(20))  # hours / refresher: the rule met
+    # applied -> confirmed | refused
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    new_credential_id: Mapped[int | None] = mapped_column(ForeignKey("credential.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    credential: Mapped[Credential] = relationship(foreign_keys=[credential_id])
+    new_credential: Mapped[Credential | None] = relationship(foreign_keys=[new_credential_id])

@@ -35,6 +35,7 @@ from lms.services.registry import export as registry_export
 from lms.services.registry import export_jobs
 from lms.services.registry import query as registry_query
 from lms.web.credential_display import status_label
+from lms.web.renewal_status import renewal_value_labels
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,6 +60,7 @@ def column_headers() -> dict[str, str]:
         "status": _("Status today"),
         "qualifies_for_subsidy": _("Qualifies for the subsidy today"),
         "issuing_trainer": _("Issuing trainer"),
+        "renewal_status": _("Renewal status"),
     }
 
 
@@ -67,6 +69,7 @@ def value_labels() -> dict[str, str]:
         **{status: status_label(status) for status in STATUSES},
         "yes": _("Yes"),
         "no": _("No"),
+        **renewal_value_labels(),
     }
 
 

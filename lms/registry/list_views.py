@@ -20,6 +20,7 @@ from lms.domain.credentials.lifecycle import effective_status
 from lms.domain.registry.filters import (
     DEFAULT_PER_PAGE,
     PER_PAGE_CHOICES,
+    RENEWALS,
     STATUSES,
     RegistryFilter,
 )
@@ -33,7 +34,10 @@ from lms.services.accounts import users as accounts
 from lms.services.registry import pending
 from lms.services.registry import query as registry_query
 from lms.services.registry import records as registry
+from lms.services.registry import renewal as registry_renewal
+from lms.services.renewal import standing
 from lms.web.credential_display import status_label
+from lms.web.renewal_status import RENEWAL_FILTER_LABELS, RENEWAL_TAGS, renewal_label
 
 FILTER_LABELS = {
     "q": _l("Name or credential number"),
@@ -48,6 +52,7 @@ FILTER_LABELS = {
     "expires_from": _l("Expires from"),
     "expires_to": _l("Expires until"),
     "qualifies_on": _l("Qualifies for the subsidy on"),
+    "renewal": _l("Renewal"),
     "sort": _l("Sort by"),
     "descending": _l("Sort order"),
     "page": _l("Page"),
@@ -134,6 +139,11 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
         {holder.id: accounts.national_id(holder) for _c, holder in found} if private else {}
     )
     proposed = pending.open_actions(c.id for c, _holder in found)
+    language = str(get_locale())
+    published = registry.published_courses()
+    renewals = registry_renewal.statuses(
+        (c for c, _holder in found), on, standing.rules_of_courses(published)
+    )
     rows = [
         {
             "credential": credential,
@@ -142,11 +152,14 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
             "proposed": proposed.get(credential.id),
             "status_label": labels[statuses[credential.id]],
             "national_id": national_ids.get(holder.id),
+            "renewal": renewals[credential.id].status,
+            "renewal_label": renewal_label(
+                renewals[credential.id].status, renewals[credential.id].renewed_by
+            ),
         }
         for credential, holder in found
     ]
-    language = str(get_locale())
-    courses = registry.course_choices(language)
+    courses = registry.course_choices(language, published)
     return render_template(
         "registry/index.html",
         view=view,
@@ -162,6 +175,8 @@ def _render_list(view: RegistryFilter, nid_form: NationalIdForm) -> str:
         course_titles=dict(courses),
         kinds=KINDS,
         statuses=STATUSES,
+        renewals=[(value, RENEWAL_FILTER_LABELS[value]) for value in RENEWALS],
+        renewal_tags=RENEWAL_TAGS,
         per_page_choices=PER_PAGE_CHOICES,
         sort_labels=SORT_LABELS,
         problems=[FILTER_LABELS.get(name, name) for name in view.problems],

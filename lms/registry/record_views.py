@@ -9,7 +9,7 @@ from flask_login import current_user
 from lms.domain.credentials.lifecycle import can_transition
 from lms.domain.registry.decisions import PROPOSAL_ACTIONS
 from lms.domain.roles import ADMIN, REVIEWER
-from lms.permissions import can_see_private_data, require_role
+from lms.permissions import can_see_ce_evidence, can_see_private_data, require_role
 from lms.registry.forms import (
     ACTION_LABELS,
     REASON_LABELS,
@@ -22,6 +22,8 @@ from lms.registry.views import bp
 from lms.services import clock
 from lms.services.registry import records as registry
 from lms.services.registry.records import CredentialRecord
+from lms.web.ce_labels import KIND_LABELS, STATUS_LABELS, hours_text
+from lms.web.renewal_status import RENEWAL_TAGS, renewal_label
 
 
 @bp.get("/coaches/<int:user_id>")
@@ -37,6 +39,17 @@ def coach(user_id: int) -> ResponseReturnValue:
         action_labels=ACTION_LABELS,
         reason_labels=REASON_LABELS,
         is_admin=current_user.has_role(ADMIN),
+        renewal_tags=RENEWAL_TAGS,
+        renewal_label=renewal_label,
+        ce_kind_labels=KIND_LABELS,
+        ce_status_labels=STATUS_LABELS,
+        hours_text=hours_text,
+        # Evidence links only where the evidence route itself would let this reader in.
+        evidence_visible={
+            activity.id
+            for activity in record.ledger
+            if activity.evidence_file and can_see_ce_evidence(current_user, activity)
+        },
     )
 
 

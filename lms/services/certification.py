@@ -23,7 +23,7 @@ from lms.models import (
     User,
 )
 from lms.services import clock
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 from lms.services.credentials.issuing import AlreadyIssued, current_credential, issue
 from lms.services.events import record_changed
 from lms.services.learning.prerequisites import active_credential_slugs, learner_record
@@ -81,11 +81,12 @@ def trainee_record(enrolment: Enrolment) -> TraineeRecord:
         attendance=attendance(enrolment),
         active_credentials=learner.active_credentials,
         completed_courses=learner.completed_courses,
+        in_grace=learner.in_grace,
     )
 
 
 def decision(enrolment: Enrolment) -> Decision:
-    return evaluate(parsed_course(enrolment.course_version), trainee_record(enrolment))
+    return evaluate(course_rules(enrolment.course_version), trainee_record(enrolment))
 
 
 ACTIVE, SUPERSEDED = CredentialStatus.ACTIVE.value, CredentialStatus.SUPERSEDED.value
@@ -158,7 +159,7 @@ def decisions(
             active_credentials=active,
             completed_courses=completed_courses,
         )
-        result[enrolment.id] = evaluate(parsed_course(enrolment.course_version), record)
+        result[enrolment.id] = evaluate(course_rules(enrolment.course_version), record)
     return result
 
 

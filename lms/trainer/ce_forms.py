@@ -30,3 +30,25 @@ class CeDecisionForm(FlaskForm):
             self.reason.errors = [str(_l("Say why you return it."))]
             return False
         return True
+
+
+class RenewalDecisionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for refusing"),
+        validators=[Length(max=1000), PlainText()],
+        description=_l("Needed to refuse: the coach sees it and may apply again."),
+        render_kw={"rows": 2},
+    )
+    confirm = SubmitField(_l("Confirm the renewal"))
+    refuse = SubmitField(_l("Refuse"))
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        if not super().validate(extra_validators):
+            return False
+        if not (self.confirm.data or self.refuse.data):
+            self.confirm.errors = [str(_l("Choose to confirm the renewal or to refuse it."))]
+            return False
+        if self.refuse.data and not (self.reason.data or "").strip():
+            self.reason.errors = [str(_l("Say why you refuse the renewal."))]
+            return False
+        return True

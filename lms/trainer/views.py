@@ -72,4 +72,5 @@ from lms.trainer import (  # noqa: E402,F401
     following_views,
     joining_views,
     progress_views,
+    renewal_views,
 )

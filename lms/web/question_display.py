@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -25,8 +26,10 @@ from lms.domain.courses import (
     TrueFalse,
 )
 from lms.domain.courses.questions import Localised, QuestionType
-from lms.domain.courses.rendering import CourseUrls, render_quiz_text
 from lms.services.courses.urls import PublishedUrls
+
+if TYPE_CHECKING:
+    from lms.domain.courses.rendering import CourseUrls
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,14 @@ class AnswerKeyDisplay:
 # not on every question page, where rendering was a third of the CPU (issue 18).
 _PUBLISHED_HTML: dict[tuple[str, str, str, str], str] = {}
 _PUBLISHED_HTML_LIMIT = 4096
+
+
+def render_quiz_text(text: str, quiz_id: str, urls: CourseUrls) -> str:
+    """`lms.domain.courses.rendering.render_quiz_text`, loaded with the first quiz text:
+    Markdown, bleach and their parsers are no part of starting a worker (issue 18)."""
+    from lms.domain.courses.rendering import render_quiz_text as render
+
+    return render(text, quiz_id, urls)
 
 
 class QuizTexts:

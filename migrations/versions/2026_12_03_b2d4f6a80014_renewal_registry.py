@@ -1,4 +1,4 @@
-"""renewal registry (placeholder: fill in or leave as a no-op)
+"""renewal registry: an index for the renewal filters (active credentials by last valid day)
 
 Revision ID: b2d4f6a80014
 Revises: b2d4f6a80013
@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_index(
+        "ix_credential_status_expires_on",
+        "credential",
+        ["status", "expires_on", "course_slug"],
+    )
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_credential_status_expires_on", table_name="credential")

@@ -100,6 +100,8 @@ NOT_PAGES = {
     "learn.submit_ce",  # a POST; its form is on learn.continuing_education
     "learn.ce_evidence",  # a download
     "trainer.ce_decide",  # a POST; its form is on trainer.ce_queue
+    "learn.apply_renewal",  # a POST; its form is on learn.renewal
+    "trainer.renewal_decide",  # a POST; its form is on trainer.renewal_queue
     "admin.remove_ce_provider",  # a POST; its form is on admin.ce_providers
 }
 
@@ -309,6 +311,7 @@ def _registry_record(ctx: dict[str, Any]) -> str:
     proposer = make_user(roles=("reviewer",), email="proposer@example.mn")
     registry_decisions.record_note(credential, proposer, "concern", "Хаяг шалгах.")
     registry_decisions.propose(credential, proposer, Proposal("revoke", "fraud", "Хуурамч."))
+    _ce_activity(ctx["other"])  # the record's continuing-education ledger, with evidence
     return f"/registry/coaches/{ctx['other'].id}"
 
 
@@ -373,6 +376,64 @@ def _ce_queue(ctx: dict[str, Any]) -> str:
     return "/trainer/continuing-education"
 
 
+def _in_renewal_window(credential: Any) -> Any:
+    """Move `credential`'s dates so today is a month before its last day, with 36 approved
+    continuing-education hours since its first day: its renewal window is open."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from lms.domain.credentials.lifecycle import add_months
+    from lms.extensions import db
+    from lms.models import CeActivity, Credential
+
+    today = clock.today()
+    expires_on = today + timedelta(days=30)
+    db.session.execute(
+        update(Credential)  # a test setup may move what an issued credential never changes
+        .where(Credential.id == credential.id)
+        .values(expires_on=expires_on, issued_on=add_months(expires_on, -36))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(credential)
+    for hours, area in (("24", "practice"), ("12", "ethics")):
+        db.session.add(
+            CeActivity(
+                user_id=credential.user_id, source="external", kind="workshop",
+                title="Дасан зохицлын сургалт", provider="ТББ", done_on=today - timedelta(days=5),
+                hours=Decimal(hours), area=area, status="approved", reason="",
+                evidence_file="", evidence_name="", evidence_type="",
+            )
+        )  # fmt: skip
+    db.session.commit()
+    return credential
+
+
+def _renewal_page(ctx: dict[str, Any]) -> str:
+    """The coach's renewal page: a credential in its window with the hours to apply, and one
+    whose request was refused (its reason shown, apply again)."""
+    from lms.services.renewal import applying
+    from tests.factories import issue_renewable_credential
+
+    _holder, trainer, credential = issue_renewable_credential(ctx["tmp_path"], ctx["user"])
+    request = applying.apply(_in_renewal_window(credential), ctx["user"])
+    applying.refuse(request, trainer, "Нотолгоо уншигдахгүй байна.")
+    return "/renewal"
+
+
+def _renewal_queue(ctx: dict[str, Any]) -> str:
+    """An open renewal request of a trainee in a cohort the logged-in trainer co-teaches."""
+    from lms.services.cohorts import management as cohorts
+    from lms.services.renewal import applying
+    from tests.factories import issue_renewable_credential
+
+    _holder, trainer, credential = issue_renewable_credential(ctx["tmp_path"], ctx["other"])
+    cohorts.add_trainer(credential.enrolment.cohort, ctx["user"], trainer)
+    applying.apply(_in_renewal_window(credential), ctx["other"])
+    return "/trainer/renewals"
+
+
 # endpoint: (role to log in as or None, setup returning the path)
 PAGES = {
     "main.index": (None, lambda ctx: "/"),
@@ -433,6 +494,8 @@ PAGES = {
     ),
     "learn.continuing_education": ("trainee", _ce_ledger),
     "trainer.ce_queue": ("trainer", _ce_queue),
+    "learn.renewal": ("trainee", _renewal_page),
+    "trainer.renewal_queue": ("trainer", _renewal_queue),
     "admin.user_roles": ("admin", _trainer_roles_page),
     "registry.snapshots": ("reviewer", lambda ctx: _two_snapshots(ctx) and "/registry/snapshots"),
     "registry.export_job": ("reviewer", lambda ctx: _export_job(ctx)),

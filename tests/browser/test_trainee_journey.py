@@ -289,7 +289,8 @@ def test_next_pressed_while_an_autosave_is_on_its_way(page, live_server, live_ap
     )
     page.reload()
     page.locator("fieldset.question input").first.check()
-    page.wait_for_function("() => window.heldSaves > 0")  # saved on the server, the page not told yet
+    # Saved on the server; the page has not been told yet.
+    page.wait_for_function("() => window.heldSaves > 0")
     with page.expect_navigation():
         page.locator(".quiz-nav button").first.click()
     assert re.search(r"/questions/2$", page.url), page.url

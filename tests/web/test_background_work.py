@@ -26,7 +26,7 @@ from lms.services.queue import huey, relay
 from lms.services.queue.delivery import CLAIM_TIMEOUT, MAX_ATTEMPTS, deliver_outbox
 from lms.services.queue.engine import mongolian_crontab
 from tests.background import SmtpServer, body_text, run_jobs
-from tests.factories import issue_demo_credential, make_user
+from tests.factories import issue_demo_credential, issue_renewable_credential, make_user
 
 
 @pytest.fixture
@@ -194,7 +194,7 @@ def _at_mongolian(day: date, hour: int) -> datetime:
 
 def test_reminders_90_30_7_days_once_each_in_mongolian_time(mail_app, smtp, tmp_path):
     holder = make_user(email="holder@example.mn", locale="en")
-    credential = issue_demo_credential(tmp_path, holder)
+    _holder, _trainer, credential = issue_renewable_credential(tmp_path, holder)
     expires = credential.expires_on  # 36 months after today (the demo course's rule)
     runner = mail_app.test_cli_runner()
 
@@ -214,6 +214,32 @@ def test_reminders_90_30_7_days_once_each_in_mongolian_time(mail_app, smtp, tmp_
         f"Your credential {credential.number} expires in {days} days" for days in (90, 30, 7)
     ]
     assert subjects.count(f"You can now renew credential {credential.number}") == 1
+    (seven,) = [m for m in smtp.inbox.to("holder@example.mn") if "7 days" in m["Subject"]]
+    text = body_text(seven)
+    assert "Still missing: 36 hours of continuing education, of them 12 in Practice." in text
+    assert "http://lms.test/renewal" in text
+
+
+def test_grace_period_and_lapsed_notices_arrive_once_through_smtp(mail_app, smtp, tmp_path):
+    holder = make_user(email="holder@example.mn", locale="mn")
+    _holder, _trainer, credential = issue_renewable_credential(tmp_path, holder)
+    last = credential.expires_on
+    runner = mail_app.test_cli_runner()
+    for day in (last + timedelta(days=1), last + timedelta(days=2), last + timedelta(days=31)):
+        with time_machine.travel(_at_mongolian(day, 9), tick=False):
+            for _twice in range(2):
+                assert runner.invoke(args=["jobs", "run", "credential-reminders"]).exit_code == 0
+            run_jobs()
+    with force_locale("mn"):
+        grace = _(
+            "Your credential %(number)s has expired: renew it by %(date)s",
+            number=credential.number,
+            date=(last + timedelta(days=30)).isoformat(),
+        )
+        lapsed = _("Your credential %(number)s has lapsed", number=credential.number)
+    subjects = [m["Subject"] for m in smtp.inbox.to("holder@example.mn")]
+    assert [s for s in subjects if s in (grace, lapsed)] == [grace, lapsed]
+    assert "http://lms.test/renewal" in body_text(smtp.inbox.to("holder@example.mn")[-1])
 
 
 def test_periodic_jobs_are_timed_in_mongolian_time(app):

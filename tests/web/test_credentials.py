@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -241,14 +241,18 @@ def test_renewal_only_in_its_window_and_the_old_credential_stays_verifiable(
     later = credential.expires_on.replace(day=1)  # inside the last months of validity
     monkeypatch.setattr(clock, "today", lambda: later)
     renewed = credential_lifecycle.supersede(credential, admin, "renewal", "Давтан сургалт")
-    assert renewed.issued_on == later
+    # Valid from the day after the old one's last day: no gap, no overlap.
+    assert renewed.issued_on == credential.expires_on + timedelta(days=1)
     assert renewed.expires_on > credential.expires_on
     db.session.refresh(credential)
     assert credential.status == "superseded"
     assert credential.superseded_by_id == renewed.id
     page = client.get(f"/verify/{credential.number}")
     assert renewed.number in page.text
-    assert client.get(f"/api/v1/credentials/{credential.number}").json["status"] == "superseded"
+    # Renewed ahead of its last day: still the valid one until then, and says what renews it.
+    facts = client.get(f"/api/v1/credentials/{credential.number}").json
+    assert (facts["status"], facts["superseded_by"]) == ("active", renewed.number)
+    assert client.get(f"/api/v1/credentials/{renewed.number}").json["status"] == "not_yet_valid"
 
 
 def test_name_correction_reissues_with_the_same_dates(app, db, ready):

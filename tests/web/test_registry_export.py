@@ -347,3 +347,48 @@ def test_snapshots_are_for_reviewers_only(client, login_as, role):
     login_as(role)
     assert client.get("/registry/snapshots").status_code == 403
     assert client.post("/registry/snapshots", data={"taken_on": "2026-01-01"}).status_code == 403
+
+
+def _xlsx_text(value: object) -> str:
+    """An XLSX cell as the CSV export writes the same cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    if hasattr(value, "date"):  # openpyxl reads a date cell as a datetime
+        return csv_text(value.date())  # type: ignore[attr-defined]
+    return csv_text(value)  # type: ignore[arg-type]
+
+
+def test_xlsx_export_in_mongolian_matches_the_csv_cell_for_cell(client, login_as, registry):
+    """The XLSX writer (rustpy-xlsxwriter) keeps what the XlsxWriter workbook had: Mongolian
+    texts, a bold wrapped header, dates as dates in ISO form, numbers as numbers."""
+    login_as("reviewer")
+    with client.session_transaction() as session:
+        session["lang"] = "mn"
+    csv_rows = _csv(client.get("/registry/export.csv?sort=number"))
+    response = client.get("/registry/export.xlsx?sort=number")
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [[_xlsx_text(value) for value in row] for row in rows] == csv_rows
+    header = rows[0]
+    assert "Гэрчилгээний дугаар" in header  # Mongolian headers
+    assert all(cell.font.b and cell.alignment.wrap_text for cell in sheet[1])
+    assert header[COLUMNS.index("issued_on")] == "Олгосон огноо"
+    for row in sheet.iter_rows(min_row=2):
+        issued = row[COLUMNS.index("issued_on")]
+        assert issued.is_date
+        assert issued.number_format == "yyyy-mm-dd"
+        assert row[COLUMNS.index("classroom_hours")].data_type == "n"
+    assert sheet.freeze_panes == "A2"
+    workbook.close()
+
+
+def test_xlsx_export_with_no_matching_row_has_the_header(client, reviewer, registry):
+    response = client.get("/registry/export.xlsx?q=nobody-by-this-name")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1
+    assert rows[0][0] == "Credential number"
+    assert sheet["A1"].font.b

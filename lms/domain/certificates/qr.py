@@ -7,8 +7,10 @@ printable page and the PDF carry the same code. segno writes PNG itself; no Pill
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
+if TYPE_CHECKING:
+    import segno
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 PRINT_SIZE_MM = 30  # large enough for any phone camera at arm's length, small on an A4 page
@@ -16,6 +18,8 @@ PRINT_SIZE_MM = 30  # large enough for any phone camera at arm's length, small o
 
 def qr_symbol(url: str) -> segno.QRCode:
     """The QR symbol for `url`: never a Micro QR, error correction at least M."""
+    import segno  # on the first certificate, not with the app (issue 18: worker memory)
+
     return segno.make(url, error="m", micro=False)
 
 

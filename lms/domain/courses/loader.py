@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lms.domain.courses.content import Scan
 from lms.domain.courses.course_file import CourseFile, KnownCourses, read_course_file
 from lms.domain.courses.lesson_file import LessonRead
 from lms.domain.courses.limits import MAX_FILE_BYTES, course_render_budget
@@ -278,6 +279,7 @@ class _CourseLoader:
 
     def load_quizzes(self, course_file: CourseFile, log: ProblemLog) -> dict[str, Quiz]:
         quizzes: dict[str, Quiz] = {}
+        scans: dict[str, Scan] = {}  # each distinct quiz text rendered once
         for ref in course_file.refs:
             quiz_id = ref.item.id
             rel = f"quizzes/{quiz_id}.yml"
@@ -296,7 +298,9 @@ class _CourseLoader:
                 continue
             quiz_log = self.log(rel)
             reader = Reader(quiz_log, course_file.languages)
-            quiz = QuizReader(reader, rel, self.files).read(parse_yaml(text, quiz_log), quiz_id)
+            quiz = QuizReader(reader, rel, self.files, scans).read(
+                parse_yaml(text, quiz_log), quiz_id
+            )
             if quiz is not None:
                 quizzes[quiz_id] = quiz
         return quizzes

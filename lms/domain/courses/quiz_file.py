@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lms.domain.courses.content import ReferenceChecker, render_and_scan
+from lms.domain.courses.content import ReferenceChecker, Scan, render_and_scan
 from lms.domain.courses.limits import (
     MAX_CHOICES,
     MAX_QUESTIONS,
@@ -75,10 +75,19 @@ def _at_line(line: int) -> Callable[[str], int]:
 class QuizReader:
     """Reads a quiz file, collecting its texts so their links and images can be checked."""
 
-    def __init__(self, reader: Reader, rel_path: str, files: set[str]) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        rel_path: str,
+        files: set[str],
+        scans: dict[str, Scan] | None = None,
+    ) -> None:
         self.reader = reader
         self.rel_path = rel_path
         self.files = files
+        # Texts already rendered without a problem (share one dict between the quizzes of a
+        # course): "Yes", "No", "Тийм"... are rendered and scanned once, not in every question.
+        self.scans: dict[str, Scan] = {} if scans is None else scans
         self.texts: list[tuple[str, str, int]] = []  # (language, markdown, line)
         self.draw_line = 1
 
@@ -356,12 +365,16 @@ class QuizReader:
                     limit=MAX_QUIZ_TEXT_CHARS,
                 )
                 continue
-            over_limits = markdown_limits(text, line)
-            for _, message in over_limits:
-                self.reader.log.error(line, message)
-            if over_limits:
-                continue
-            scan = render_and_scan(text, self.reader.log, line, inline=True)
+            scan = self.scans.get(text)
+            if scan is None:
+                over_limits = markdown_limits(text, line)
+                for _, message in over_limits:
+                    self.reader.log.error(line, message)
+                if over_limits:
+                    continue
+                scan = render_and_scan(text, self.reader.log, line, inline=True)
+                if scan is not None:  # rendered (and within the limits) wherever it appears
+                    self.scans[text] = scan
             if scan is not None:
                 checker = ReferenceChecker(
                     self.rel_path, self.files, self.reader.log, _at_line(line)

@@ -33,6 +33,9 @@ class CredentialStatus(StrEnum):
 EXPIRED = "expired"
 """The effective status of an active credential after its last valid day (never stored)."""
 
+NOT_YET_VALID = "not_yet_valid"
+"""The effective status of a renewing credential before its first valid day (never stored)."""
+
 Action = Literal["suspend", "reinstate", "revoke", "supersede"]
 ACTIONS: tuple[Action, ...] = ("suspend", "reinstate", "revoke", "supersede")
 
@@ -149,10 +152,30 @@ def transition(current: CredentialStatus | str, action: Action) -> CredentialSta
     return RESULT[action]
 
 
-def effective_status(status: CredentialStatus | str, expires_on: date | None, on: date) -> str:
+def effective_status(
+    status: CredentialStatus | str,
+    expires_on: date | None,
+    on: date,
+    *,
+    status_reason: str = "",
+    starts_on: date | None = None,
+) -> str:
     """The status to show on ``on``: ``"expired"`` for an active credential past its last day,
-    otherwise the stored status (a suspended, revoked or superseded one stays so)."""
+    otherwise the stored status (a suspended, revoked or superseded one stays so).
+
+    Renewal leaves no overlap: a credential superseded by a renewal (``status_reason ==
+    "renewal"``) stays active to its last day, and the credential that renews it
+    (``starts_on`` after ``on``) is ``"not_yet_valid"`` until its first day."""
     stored = CredentialStatus(status)
+    if (
+        stored is CredentialStatus.SUPERSEDED
+        and status_reason == "renewal"
+        and expires_on is not None
+        and on <= expires_on
+    ):
+        return CredentialStatus.ACTIVE.value
+    if stored is CredentialStatus.ACTIVE and starts_on is not None and on < starts_on:
+        return NOT_YET_VALID
     if stored is CredentialStatus.ACTIVE and expires_on is not None and on > expires_on:
         return EXPIRED
     return stored.value
@@ -196,9 +219,18 @@ def in_renewal_window(
 
 
 def qualifies_for_subsidy(
-    qualifies: bool, status: CredentialStatus | str, expires_on: date | None, on: date
+    qualifies: bool,
+    status: CredentialStatus | str,
+    expires_on: date | None,
+    on: date,
+    *,
+    status_reason: str = "",
+    starts_on: date | None = None,
 ) -> bool:
     """Whether the credential lets its holder claim the subsidy on ``on``: the course says it
     qualifies, and the credential is effectively active that day (not expired, suspended,
-    revoked or superseded)."""
-    return qualifies and effective_status(status, expires_on, on) == CredentialStatus.ACTIVE
+    revoked, superseded, or a renewal not yet begun; see `effective_status`)."""
+    shown = effective_status(
+        status, expires_on, on, status_reason=status_reason, starts_on=starts_on
+    )
+    return qualifies and shown == CredentialStatus.ACTIVE

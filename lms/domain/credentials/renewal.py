@@ -228,22 +228,27 @@ def renewal_state(
     on: date,
     activities: Iterable[Activity] = (),
     refreshers_passed: Mapping[str, date] = MappingProxyType({}),
+    counting_from: date | None = None,
 ) -> RenewalState:
     """Where the credential stands on ``on`` and which renewal rules its holder has met.
 
-    Activities and refresher passes count from ``issued_on`` (the credential's first valid day)
-    to ``on``; nothing done before the credential began counts towards renewing it."""
+    Activities and refresher passes count from ``counting_from`` to ``on``. By default that is
+    ``issued_on`` (the credential's first valid day): nothing done before the credential began
+    counts towards renewing it. A credential that renewed another passes the day after that
+    renewal was granted: what counted for one renewal never counts for the next (activities
+    are also marked used; a refresher pass has no such mark, so the date decides)."""
     current = phase(expires_on, on, rules)
     if expires_on is None:
         return RenewalState(current, None, None, None)
+    since = issued_on if counting_from is None else counting_from
     hours = None
     met: list[str] = []
     if rules.continuing_education is not None:
-        hours = hours_progress(rules.continuing_education, activities, issued_on, on)
+        hours = hours_progress(rules.continuing_education, activities, since, on)
         if hours.met:
             met.append("hours")
     passed = any(
-        slug in refreshers_passed and issued_on <= refreshers_passed[slug] <= on
+        slug in refreshers_passed and since <= refreshers_passed[slug] <= on
         for slug in rules.refreshers
     )
     if passed:
@@ -274,6 +279,18 @@ def renewed_term(old_expires_on: date, rules: RenewalRules) -> Term:
     return Term(
         old_expires_on + timedelta(days=1), add_months(old_expires_on, rules.valid_for_months)
     )
+
+
+def retake_term(old_expires_on: date | None, rules: RenewalRules | None, on: date) -> Term | None:
+    """The term of a credential earned on ``on`` by retaking the course to renew one whose last
+    day is ``old_expires_on``: inside the renewal window or the grace period it follows the old
+    one without a gap (`renewed_term`); once the old one has lapsed, or without renewal rules
+    or expiry, None: the usual term from ``on``, as for a first credential."""
+    if rules is None or old_expires_on is None:
+        return None
+    if phase(old_expires_on, on, rules) not in (Phase.WINDOW, Phase.GRACE):
+        return None
+    return renewed_term(old_expires_on, rules)
 
 
 def reminder_due(state: RenewalState, on: date, days_before: tuple[int, ...] = (90, 30, 7)) -> str:

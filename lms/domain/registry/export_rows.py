@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
+from lms.domain.registry.renewal_status import RENEWED
+
 COLUMNS: tuple[str, ...] = (
     "number",
     "holder_name",
@@ -34,6 +36,7 @@ COLUMNS: tuple[str, ...] = (
     "status",
     "qualifies_for_subsidy",
     "issuing_trainer",
+    "renewal_status",
 )
 """Export columns, in order (`national_id` is left out when an export excludes it)."""
 _NATIONAL_ID = COLUMNS.index("national_id")
@@ -56,6 +59,7 @@ _DATA_WIDTHS: Mapping[str, int] = {
     "status": 14,
     "qualifies_for_subsidy": 9,
     "issuing_trainer": 26,
+    "renewal_status": 24,
 }
 """Spreadsheet column widths (in characters) that fit each column's usual values."""
 HEADER_WIDTH_LIMIT = 22
@@ -89,6 +93,21 @@ class RegistryRow(NamedTuple):
     status: str  # effective: active, expired, suspended, revoked, superseded
     qualifies: bool  # subsidy-qualifying on the day
     issuing_trainer: str | None
+    # lms.domain.registry.renewal_status (None: renewal does not apply), and the number of
+    # the credential that renewed this one.
+    renewal_status: str | None = None
+    renewed_by: str | None = None
+
+
+def renewal_text(row: RegistryRow, labels: Mapping[str, str]) -> str:
+    """The row's renewal status in words: ``labels["renewal:<status>"]``, the ``renewed`` one
+    with ``%(number)s`` for the renewing credential ("" when renewal does not apply)."""
+    if row.renewal_status is None:
+        return ""
+    label = labels.get("renewal:" + row.renewal_status, row.renewal_status)
+    if row.renewal_status == RENEWED:
+        return label % {"number": row.renewed_by or ""}
+    return label
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -140,6 +159,7 @@ def cells(
         labels.get(row.status, row.status),
         labels["yes" if row.qualifies else "no"],
         row.issuing_trainer or "",
+        renewal_text(row, labels),
     ]
     if not include_national_id:
         del values[_NATIONAL_ID]
@@ -184,6 +204,7 @@ def csv_cells(
             labels.get(row.status, row.status),
             labels["yes" if row.qualifies else "no"],
             row.issuing_trainer or "",
+            renewal_text(row, labels),
         )
     )
     if not include_national_id:
@@ -228,6 +249,8 @@ def api_item(row: RegistryRow) -> dict[str, Any]:
         "status": row.status,
         "qualifies_for_subsidy": row.qualifies,
         "issuing_trainer": row.issuing_trainer,
+        "renewal_status": row.renewal_status,
+        "renewed_by": row.renewed_by,
     }
 
 

@@ -16,6 +16,11 @@ from typing import Any
 STATUSES: tuple[str, ...] = ("active", "suspended", "revoked", "superseded", "expired")
 """Effective statuses a reviewer filters on (`expired` is derived from the date)."""
 
+RENEWAL_DUE_DAYS: tuple[int, ...] = (30, 90, 180, 270)
+RENEWALS: tuple[str, ...] = (*(f"due_{days}" for days in RENEWAL_DUE_DAYS), "grace", "lapsed")
+"""Where credentials stand in their renewal (`lms.domain.registry.renewal_status`): renewal due
+within N days, in the grace period, lapsed."""
+
 SORTS: tuple[str, ...] = ("name", "number", "issued", "expires", "region", "course", "status")
 PER_PAGE_CHOICES: tuple[int, ...] = (25, 50, 100, 200)
 DEFAULT_PER_PAGE = 50
@@ -40,6 +45,7 @@ class RegistryFilter:
     expires_from: date | None = None
     expires_to: date | None = None
     qualifies_on: date | None = None  # subsidy-qualifying and active on this date
+    renewal: str = ""  # one of RENEWALS
     sort: str = "name"
     descending: bool = False
     page: int = 1
@@ -146,6 +152,7 @@ _READERS: dict[str, Callable[[str], Any]] = {
     "expires_from": _date,
     "expires_to": _date,
     "qualifies_on": _date,
+    "renewal": _choice(RENEWALS),
     "sort": _choice(SORTS),
     "descending": _flag,
     "page": _page,

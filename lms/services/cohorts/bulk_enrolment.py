@@ -41,6 +41,7 @@ from lms.services import audit
 from lms.services.accounts import users as accounts
 from lms.services.courses.store import parsed_course
 from lms.services.learning import seats
+from lms.services.learning.enrolment import current_first
 from lms.services.learning.prerequisites import learner_record
 from lms.services.learning.progress import localised
 from lms.services.mail import send_mail
@@ -194,18 +195,21 @@ def _accounts(cohort: Cohort, emails: list[str], check_prerequisites: bool) -> d
     ids = [user.id for user in users]
     for start in range(0, len(ids), 500):
         for enrolment in db.session.execute(
-            select(Enrolment).where(
+            select(Enrolment)
+            .where(
                 Enrolment.course_id == cohort.course_id,
                 Enrolment.user_id.in_(ids[start : start + 500]),
             )
+            .order_by(*current_first())
         ).scalars():
-            enrolments[enrolment.user_id] = enrolment
-    prerequisites = parsed_course(cohort.course_version).prerequisites
+            enrolments.setdefault(enrolment.user_id, enrolment)  # the current one comes first
+    parsed = parsed_course(cohort.course_version)
+    prerequisites, course_slug = parsed.prerequisites, parsed.slug
     found = {}
     for user in users:
         standing, holds_seat = _standing(enrolments.get(user.id), cohort)
         met = not check_prerequisites or not unmet_prerequisites(
-            prerequisites, learner_record(user)
+            prerequisites, learner_record(user), course_slug
         )
         found[user.email] = Account(user.id, user.name, user.active, standing, met, holds_seat)
     return found
@@ -240,11 +244,16 @@ def _new_account(row: Row, actor: User) -> User:
 
 
 def _enrol(user: User, cohort: Cohort, actor: User) -> None:
-    enrolment = db.session.execute(
-        select(Enrolment).where(
-            Enrolment.user_id == user.id, Enrolment.course_id == cohort.course_id
+    enrolment = (
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.user_id == user.id, Enrolment.course_id == cohort.course_id)
+            .order_by(*current_first())
+            .limit(1)
         )
-    ).scalar_one_or_none()
+        .scalars()
+        .first()
+    )
     now = utcnow()
     if enrolment is None:
         enrolment = Enrolment(user_id=user.id, course_id=cohort.course_id, requested_at=now)

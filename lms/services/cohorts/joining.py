@@ -16,7 +16,7 @@ from lms.models import Cohort, Course, Enrolment, User
 from lms.services import audit
 from lms.services.events import record_changed
 from lms.services.learning import seats
-from lms.services.learning.enrolment import enrolment_for
+from lms.services.learning.enrolment import current_first, enrolment_for
 
 JoinOutcome = Literal["joined", "bad_key", "full", "not_enrolled", "in_cohort", "already_here"]
 # Only a trainee who is studying (or has finished the online part) can be placed in a cohort;
@@ -58,11 +58,17 @@ def move_into_cohort(enrolment: Enrolment, cohort: Cohort, actor: User) -> JoinO
 
 def placeable_enrolment(cohort: Cohort, email: str) -> Enrolment | None:
     """The enrolment in the cohort's course of the account with this e-mail address."""
-    return db.session.execute(
-        select(Enrolment)
-        .join(User, User.id == Enrolment.user_id)
-        .where(User.email == email.strip().lower(), Enrolment.course_id == cohort.course_id)
-    ).scalar_one_or_none()
+    return (
+        db.session.execute(
+            select(Enrolment)
+            .join(User, User.id == Enrolment.user_id)
+            .where(User.email == email.strip().lower(), Enrolment.course_id == cohort.course_id)
+            .order_by(*current_first())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _place(enrolment: Enrolment, cohort: Cohort, actor: User, action: str) -> JoinOutcome:

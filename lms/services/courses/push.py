@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -55,9 +55,11 @@ from lms.models import Cohort, CohortTrainer, CourseVersion, HookDelivery, User
 from lms.models.types import utcnow
 from lms.services import audit, outbox
 from lms.services.accounts.users import find_by_email
-from lms.services.courses import publishing
 from lms.services.courses.store import find_course
 from lms.services.mail import send_mail
+
+if TYPE_CHECKING:
+    from lms.services.courses import publishing
 
 KIND = "publish_push"
 """Outbox kind of the job that publishes one delivery (`run_delivery`)."""
@@ -233,6 +235,9 @@ def _process(row: HookDelivery, push: Push) -> Outcome:
     if not folders:
         return _finish(row, push, "refused", error="no folder with a course.yml at this commit")
     courses = []
+    # The checker and renderer load with the first push, not with every web worker (issue 18).
+    from lms.services.courses import publishing
+
     try:
         for folder in folders:
             source = GitTreeSource(mirror, push.commit, folder)

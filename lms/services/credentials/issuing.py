@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.domain.credentials.lifecycle import (
@@ -12,6 +12,7 @@ from lms.domain.credentials.lifecycle import (
     expiry_date,
 )
 from lms.domain.credentials.numbers import credential_number
+from lms.domain.credentials.renewal import Term, retake_term
 from lms.domain.credentials.snapshot import CredentialSnapshot
 from lms.domain.credentials.status_list import pick_status_index
 from lms.extensions import db
@@ -21,6 +22,7 @@ from lms.models import (
     Enrolment,
     User,
 )
+from lms.models.types import utcnow
 from lms.services import audit, clock, notifications
 from lms.services.courses.store import parsed_course
 
@@ -70,11 +72,15 @@ def issue(
     actor: User | None,
     *,
     keep_dates_of: Credential | None = None,
+    term: Term | None = None,
     commit: bool = True,
 ) -> Credential:
     """Issue the credential (an immutable snapshot); audited; commits unless told not to.
 
-    `keep_dates_of` reissues with another credential's issue and expiry dates (a correction).
+    `keep_dates_of` reissues with another credential's issue and expiry dates (a correction);
+    `term` issues for given first and last valid days (a renewal: from the day after the old
+    credential's last day, `lms.domain.credentials.renewal.renewed_term`). The number's year
+    is the year of the first valid day.
     Raises `AlreadyIssued` when the enrolment already has a current (not superseded)
     credential, whoever issued it a moment earlier.
     """
@@ -85,10 +91,17 @@ def issue(
     course = parsed_course(enrolment.course_version)
     spec = course.certification.credential
     version = enrolment.course_version
-    issued_on = keep_dates_of.issued_on if keep_dates_of else clock.today()
-    expires_on = (
-        keep_dates_of.expires_on if keep_dates_of else expiry_date(issued_on, spec.valid_for_months)
-    )
+    renewed = _renewed_by_retake(enrolment)
+    if renewed is not None and term is None and keep_dates_of is None:
+        term = retake_term(renewed.expires_on, spec.renewal, clock.today())
+    expires_on: date | None
+    if term is not None:
+        issued_on, expires_on = term.starts_on, term.expires_on
+    elif keep_dates_of is not None:
+        issued_on, expires_on = keep_dates_of.issued_on, keep_dates_of.expires_on
+    else:
+        issued_on = clock.today()
+        expires_on = expiry_date(issued_on, spec.valid_for_months)
     user = enrolment.user
     taken = set(db.session.execute(select(Credential.status_index)).scalars())
     serial = (
@@ -144,6 +157,8 @@ def issue(
         db.session.rollback()
         raise AlreadyIssued(current_credential(enrolment)) from None
     _record_event(credential, "issue", None, actor, on=issued_on)
+    if renewed is not None:
+        _supersede_by_retake(renewed, credential, actor)
     audit.record(
         actor,
         "credential.issue",
@@ -155,6 +170,49 @@ def issue(
     if commit:
         db.session.commit()
     return credential
+
+
+def _renewed_by_retake(enrolment: Enrolment) -> Credential | None:
+    """The credential a retake enrolment renews (None: not a retake)."""
+    if enrolment.renews_credential_id is None:
+        return None
+    return db.session.get(Credential, enrolment.renews_credential_id)
+
+
+def _supersede_by_retake(old: Credential, new: Credential, actor: User | None) -> None:
+    """The hook for the retake path (R3): `new`, earned by retaking the course, supersedes
+    `old` with reason `renewal`, in the issuing transaction. `lifecycle.supersede` issues the
+    new credential on the old enrolment; a retake has its own, so the old one is only moved
+    here: by a conditional UPDATE, as there; if it was revoked or superseded meanwhile, it is
+    left as it is and `new` stands on its own."""
+    previous = old.status
+    if previous not in (ACTIVE, CredentialStatus.SUSPENDED.value):
+        return
+    done = db.session.execute(
+        update(Credential)
+        .where(Credential.id == old.id, Credential.status == previous)
+        .values(
+            status=CredentialStatus.SUPERSEDED.value,
+            status_reason="renewal",
+            status_note="",
+            status_changed_at=utcnow(),
+            superseded_by_id=new.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return
+    db.session.expire(old)
+    # Valid to its last day when the renewal follows it without a gap; else replaced today.
+    on = max(new.issued_on, clock.today())
+    _record_event(old, "supersede", previous, actor, on=on, reason="renewal")
+    audit.record(
+        actor,
+        "credential.supersede",
+        "credential",
+        old.number,
+        {"reason": "renewal", "by": new.number, "retake": new.enrolment_id, "note": ""},
+    )
 
 
 def _record_event(

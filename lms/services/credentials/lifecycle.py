@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import update
 
 from lms.domain.credentials.lifecycle import (
     CredentialStatus,
     IllegalTransition,
+    add_months,
     in_renewal_window,
     stored_reason,
     transition,
 )
+from lms.domain.credentials.renewal import Phase, RenewalRules, Term, phase, renewed_term
 from lms.extensions import db
 from lms.models import Credential, User
 from lms.models.types import utcnow
 from lms.services import audit, clock, notifications
+from lms.services.courses.store import parsed_course
 from lms.services.credentials.issuing import AlreadyIssued, _record_event, issue
 
 
@@ -73,35 +78,86 @@ def change_status(
 
 
 class RenewalRefused(ValueError):
-    """Renewal is only possible inside the renewal window."""
+    """Renewal is only possible inside the renewal window or the grace period after it:
+    ``opens``..``closes`` (None: the credential never expires, nothing to renew)."""
+
+    def __init__(self, number: str, opens: date | None = None, closes: date | None = None):
+        super().__init__(number)
+        self.opens, self.closes = opens, closes
 
 
-def supersede(old: Credential, actor: User | None, reason: str, note: str = "") -> Credential:
+def renewal_term(old: Credential, rules: RenewalRules | None, on: date) -> Term | None:
+    """The term of the credential renewing `old` on `on`: from the day after its last day, for
+    the renewal rules' validity (`renewed_term`). Raises `RenewalRefused` outside the window
+    and the grace period of `rules`. A course without renewal rules keeps the defaults (9 months
+    before to 30 days after) and the validity its credential is issued for (None: it no longer
+    expires, the new one is issued from `on` as before)."""
+    if old.expires_on is None:
+        raise RenewalRefused(old.number)
+    if rules is not None:
+        if phase(old.expires_on, on, rules) not in (Phase.WINDOW, Phase.GRACE):
+            raise RenewalRefused(
+                old.number,
+                add_months(old.expires_on, -rules.window_months),
+                old.expires_on + timedelta(days=rules.grace_days),
+            )
+        return renewed_term(old.expires_on, rules)
+    if not in_renewal_window(old.expires_on, on):
+        raise RenewalRefused(
+            old.number, add_months(old.expires_on, -9), old.expires_on + timedelta(days=30)
+        )
+    months = parsed_course(old.enrolment.course_version).certification.credential.valid_for_months
+    if months is None:
+        return None
+    return Term(old.expires_on + timedelta(days=1), add_months(old.expires_on, months))
+
+
+def supersede(
+    old: Credential,
+    actor: User | None,
+    reason: str,
+    note: str = "",
+    *,
+    rules: RenewalRules | None = None,
+    commit: bool = True,
+) -> Credential:
     """Renew (new dates, inside the renewal window) or reissue (a correction, same dates).
+
+    A renewal follows `rules` (the credential's renewal rules, `lms.services.renewal.standing`):
+    possible inside their window or grace period, the new credential valid from the day after
+    the old one's last day (`renewal_term`). The old credential stays valid to its last day:
+    its `supersede` event is dated the day after, and the new one's `issue` event its first
+    valid day, so eligibility on a date has neither a gap nor an overlap.
 
     A new credential is issued from the holder's current profile and the enrolment's current
     course version; the old one becomes `superseded`, linked to the new one, and stays
-    verifiable. Audited; commits. A credential is superseded once: the old one is moved to
-    `superseded` first by a conditional UPDATE, so of two corrections or renewals sent at the
-    same moment the second is refused (`IllegalTransition`) and one new credential exists.
+    verifiable. Audited; commits unless told not to. A credential is superseded once: the old
+    one is moved to `superseded` first by a conditional UPDATE, so of two corrections or
+    renewals sent at the same moment the second is refused (`IllegalTransition`) and one new
+    credential exists.
     """
-    if reason == "renewal" and not in_renewal_window(old.expires_on, clock.today()):
-        raise RenewalRefused(old.number)
+    term = renewal_term(old, rules, clock.today()) if reason == "renewal" else None
     previous = old.status
     transition(previous, "supersede")  # refuses revoked and already superseded credentials
+    expires_on = old.expires_on
     _move_status(old, previous, CredentialStatus.SUPERSEDED.value, reason, note.strip())
     try:
         new = issue(
             old.enrolment,
             actor,
             keep_dates_of=old if reason == "correction" else None,
+            term=term,
             commit=False,
         )
     except AlreadyIssued:  # another current credential of the enrolment: nothing to replace
         db.session.rollback()
         raise IllegalTransition("the enrolment has another current credential") from None
     old.superseded_by_id = new.id
-    _record_event(old, "supersede", previous, actor, reason=reason, note=old.status_note)
+    # A renewed credential is valid to its last day; a corrected one is replaced today.
+    superseded_on = expires_on + timedelta(days=1) if term and expires_on else None
+    _record_event(
+        old, "supersede", previous, actor, on=superseded_on, reason=reason, note=old.status_note
+    )
     audit.record(
         actor,
         "credential.supersede",
@@ -109,5 +165,6 @@ def supersede(old: Credential, actor: User | None, reason: str, note: str = "") 
         old.number,
         {"reason": reason, "by": new.number, "note": old.status_note},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return new

@@ -39,7 +39,7 @@ from lms.models import Accommodation as AccommodationRow
 from lms.models import AttemptAnswer, CourseVersion, Enrolment, QuizAttempt
 from lms.models.types import utcnow
 from lms.services import audit
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_languages, stored_quiz
 from lms.services.learning.progress import refresh_completion
 
 IN_PROGRESS = AttemptState.IN_PROGRESS.value
@@ -53,12 +53,13 @@ SaveOutcome = Literal["saved", "stale", "closed"]
 
 
 def quiz_of(attempt_or_enrolment: QuizAttempt | Enrolment, quiz_id: str) -> Quiz | None:
-    return parsed_course(attempt_or_enrolment.course_version).quizzes.get(quiz_id)
+    # The quiz alone, from its stored file: not the whole course (issue 18: worker memory).
+    return stored_quiz(attempt_or_enrolment.course_version, quiz_id)
 
 
 def shown_language_of(attempt: QuizAttempt, interface: str) -> str:
     """The language to show `attempt`'s questions in (see `lms.domain.quiz.shown_language`)."""
-    languages = parsed_course(attempt.course_version).languages
+    languages = course_languages(attempt.course_version)
     return shown_language(interface, languages, attempt.language)
 
 

@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
 from lms.services.courses.store import latest_version, parsed_course
 from lms.services.courses.urls import ASSET_KEY_LENGTH
+from lms.services.learning.enrolment import current_first
 from lms.services.learning.prerequisites import learner_record
 from lms.services.learning.progress import (
     OutlineSection,
@@ -116,12 +117,10 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
     record = learner_record(user) if user else None
     states: dict[int, str] = {}
     if user:
-        states = {
-            e.course_id: e.state
-            for e in db.session.execute(
-                select(Enrolment).where(Enrolment.user_id == user.id)
-            ).scalars()
-        }
+        for e in db.session.execute(
+            select(Enrolment).where(Enrolment.user_id == user.id).order_by(*current_first())
+        ).scalars():
+            states.setdefault(e.course_id, e.state)  # the current enrolment comes first
     order = learning_path_order(
         [
             PathCourse(
@@ -143,7 +142,9 @@ def catalog_entries(user: User | None, language: str) -> list[CatalogEntry]:
             title = localised(other.meta["title"], language) if other else p["course"]
             met = None
             if record is not None:
-                met = not unmet_prerequisites([Prerequisite(p["course"], p["requires"])], record)
+                met = not unmet_prerequisites(
+                    [Prerequisite(p["course"], p["requires"])], record, slug
+                )
             views.append(PrerequisiteView(p["course"], title, p["requires"], met))
         entries.append(
             CatalogEntry(

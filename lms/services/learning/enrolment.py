@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from lms.domain.courses import Prerequisite
 from lms.domain.enrolment import course_work_complete, unmet_prerequisites
 from lms.extensions import db
-from lms.models import Cohort, Course, CourseVersion, Enrolment, User
+from lms.models import Cohort, Course, CourseVersion, Credential, Enrolment, User
 from lms.models.types import utcnow
 from lms.services import audit, notifications
 from lms.services.courses.store import latest_patch, latest_version, parsed_course
@@ -28,7 +28,9 @@ ACTIVE, REQUESTED, COMPLETED, DECLINED, WITHDRAWN = (
     "declined",
     "withdrawn",
 )
-Outcome = Literal["enrolled", "requested", "already", "unmet", "bad_key", "full", "unavailable"]
+Outcome = Literal[
+    "enrolled", "requested", "already", "unmet", "bad_key", "full", "unavailable", "same_cohort"
+]
 
 
 @dataclass
@@ -38,22 +40,57 @@ class EnrolResult:
     unmet: list[Prerequisite] = field(default_factory=list)
 
 
+OPEN_STATES = (REQUESTED, ACTIVE)
+CLOSED_STATES = (DECLINED, WITHDRAWN)
+
+
+def current_first(enrolment: Any = Enrolment) -> tuple[Any, Any]:
+    """ORDER BY for the *current* enrolment of a (user, course), which has more than one once
+    a coach retakes the course for renewal: the open one (at most one, a unique index), else
+    the newest that was not declined or withdrawn, else the newest."""
+    rank = case(
+        (enrolment.state.in_(OPEN_STATES), 0), (enrolment.state.in_(CLOSED_STATES), 2), else_=1
+    )
+    return rank, enrolment.id.desc()
+
+
 def enrolment_for(user: User, course: Course) -> Enrolment | None:
+    """`user`'s current enrolment in `course` (see `current_first`)."""
+    return (
+        db.session.execute(
+            select(Enrolment)
+            .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+            .order_by(*current_first())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def retake_for(credential: Credential) -> Enrolment | None:
+    """The enrolment retaking the course to renew `credential` (one at most: a unique index)."""
     return db.session.execute(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+        select(Enrolment).where(Enrolment.renews_credential_id == credential.id)
     ).scalar_one_or_none()
 
 
-def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
-    """Enrol `user` as the course's enrolment mode allows; commits."""
-    existing = enrolment_for(user, course)
+def enrol(
+    user: User, course: Course, key: str | None = None, *, renews: Credential | None = None
+) -> EnrolResult:
+    """Enrol `user` as the course's enrolment mode allows; commits.
+
+    `renews`: a retake of the course to renew that credential (the caller decided it may be
+    renewed so): a new enrolment beside the one that earned it, linked to it. One open
+    enrolment per course stays a database rule, so of two concurrent requests one enrols."""
+    existing = enrolment_for(user, course) if renews is None else retake_for(renews)
     if existing is not None and existing.state not in (DECLINED, WITHDRAWN):
         return EnrolResult("already", existing)
     version = latest_version(course)
     if version is None:
         return EnrolResult("unavailable")
     parsed = parsed_course(version)
-    unmet = unmet_prerequisites(parsed.prerequisites, learner_record(user))
+    unmet = unmet_prerequisites(parsed.prerequisites, learner_record(user), course.slug)
     if unmet:
         return EnrolResult("unmet", unmet=unmet)
     cohort = None
@@ -71,7 +108,9 @@ def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
                 db.session.rollback()
                 return EnrolResult("full")
     state = REQUESTED if parsed.enrolment == "approval" else ACTIVE
-    enrolment = existing or Enrolment(user_id=user.id, course_id=course.id)
+    enrolment = existing or Enrolment(
+        user_id=user.id, course_id=course.id, renews_credential_id=renews.id if renews else None
+    )
     enrolment.course_version_id = version.id
     enrolment.cohort_id = cohort.id if cohort else None
     enrolment.state = state
@@ -88,7 +127,12 @@ def enrol(user: User, course: Course, key: str | None = None) -> EnrolResult:
         "enrolment.request" if state == REQUESTED else "enrolment.enrol",
         "enrolment",
         enrolment.id,
-        {"course": course.slug, "version": version.version, "cohort": enrolment.cohort_id},
+        {
+            "course": course.slug,
+            "version": version.version,
+            "cohort": enrolment.cohort_id,
+            **({"renews": renews.number} if renews is not None else {}),
+        },
     )
     if state == REQUESTED:
         notifications.enrolment_requested(enrolment)
@@ -171,11 +215,26 @@ def _places() -> Select[Any]:
     """Built once per process with a `user_id` parameter: building it for every request cost
     about a fifth of the lesson page's CPU (issue 18)."""
     lessons, quizzes = learning_progress.progress_columns(Enrolment.id)
-    mine = (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id"))
+    other = aliased(Enrolment)
+    current = (
+        select(other.id)
+        .where(other.course_id == Course.id, other.user_id == bindparam("user_id"))
+        .order_by(*current_first(other))
+        .limit(1)
+        .correlate(Course)
+        .scalar_subquery()
+    )
+    # The current enrolment only: a retake for renewal is a second one in the same course.
+    mine = (
+        (Enrolment.course_id == Course.id)
+        & (Enrolment.user_id == bindparam("user_id"))
+        & (Enrolment.id == current)
+    )
     # The version is loaded beside the enrolment, so `enrolment.course_version` and
     # `enrolment.course` come from the session's identity map without another query.
     return (
         select(Course, Enrolment, CourseVersion, _newest_patch_id(), lessons, quizzes)
+        .select_from(Course)
         .outerjoin(Enrolment, mine)
         .outerjoin(CourseVersion, CourseVersion.id == Enrolment.course_version_id)
     )

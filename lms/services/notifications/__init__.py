@@ -13,6 +13,8 @@ from lms.services.notifications.messages import (
     enrolment_requested,
     name_correction_requested,
     proposal_waiting,
+    renewal_grace_started,
+    renewal_lapsed,
     renewal_window_opened,
 )
 from lms.services.notifications.sending import opt_outs, recent_for, set_opt_outs, wants_mail
@@ -29,6 +31,8 @@ __all__ = [
     "opt_outs",
     "proposal_waiting",
     "recent_for",
+    "renewal_grace_started",
+    "renewal_lapsed",
     "renewal_window_opened",
     "set_opt_outs",
     "wants_mail",

@@ -22,6 +22,8 @@ KINDS: dict[str, Kind] = {
         Kind("credential_issued", _l("A credential was issued to me")),
         Kind("credential_expiring", _l("My credential expires in 90, 30 or 7 days")),
         Kind("renewal_window", _l("The renewal window of my credential opened")),
+        Kind("renewal_grace", _l("My credential expired and its grace period for renewal began")),
+        Kind("renewal_lapsed", _l("My credential lapsed without being renewed")),
         Kind("credential_status", _l("My credential was suspended, reinstated or revoked"), True),
         Kind("proposal_waiting", _l("A registry proposal waits for a second reviewer")),
         Kind("enrolment_requested", _l("Someone asked to join a cohort I train")),

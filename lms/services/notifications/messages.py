@@ -7,12 +7,16 @@ outbox row commit or roll back with the change itself.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.domain.credentials.lifecycle import REASON_WORDS
+from lms.domain.credentials.renewal import RenewalRules, RenewalState
 from lms.domain.roles import REVIEWER
 from lms.extensions import db
 from lms.models import (
@@ -80,8 +84,75 @@ def credential_status_changed(credential: Credential, holder: User, action: str)
         )
 
 
-def credential_expiring(credential: Credential, holder: User, days: int) -> bool:
-    """The 90, 30 or 7-day reminder; once ever per credential and stage."""
+def _hours(value: Decimal) -> str:
+    """1.5 stays "1.5", 12.0 reads "12"."""
+    return format(value.normalize(), "f")
+
+
+def _still_missing(
+    state: RenewalState | None,
+    rules: RenewalRules | None,
+    refreshers: Mapping[str, object],
+    language: str,
+) -> list[str]:
+    """What the holder still has to do to renew, in the current locale: the continuing-
+    education hours missing in total and in each area with a minimum, or the refresher course
+    that renews on its own."""
+    if state is None or rules is None:
+        return []
+    if state.rules_met:
+        return [_("You have done what the renewal rules ask: apply on your renewal page.")]
+    paragraphs = []
+    hours = state.hours
+    ce = rules.continuing_education
+    if hours is not None and ce is not None:
+        areas = [
+            _(
+                "%(hours)s in %(area)s",
+                hours=_hours(area.missing),
+                area=_name(dict(found.title), language) if (found := ce.area(area.area)) else "",
+            )
+            for area in hours.areas
+            if area.missing > 0
+        ]
+        if hours.missing > 0 and areas:
+            paragraphs.append(
+                _(
+                    "Still missing: %(hours)s hours of continuing education, of them %(areas)s.",
+                    hours=_hours(hours.missing),
+                    areas="; ".join(areas),
+                )
+            )
+        elif hours.missing > 0:
+            paragraphs.append(
+                _(
+                    "Still missing: %(hours)s hours of continuing education.",
+                    hours=_hours(hours.missing),
+                )
+            )
+        elif areas:
+            paragraphs.append(
+                _("Still missing: continuing-education hours in %(areas)s.", areas="; ".join(areas))
+            )
+    for slug in rules.refreshers:
+        title = _name(refreshers.get(slug) or slug, language)
+        if paragraphs:
+            paragraphs.append(_("You may also pass the refresher course %(title)s.", title=title))
+        else:
+            paragraphs.append(_("You may pass the refresher course %(title)s.", title=title))
+    return paragraphs
+
+
+def credential_expiring(
+    credential: Credential,
+    holder: User,
+    days: int,
+    state: RenewalState | None = None,
+    rules: RenewalRules | None = None,
+    refreshers: Mapping[str, object] = MappingProxyType({}),
+) -> bool:
+    """The 90, 30 or 7-day reminder, with what is still missing to renew; once ever per
+    credential and stage."""
     with force_locale(holder.locale or "mn"):
         expires = credential.expires_on.isoformat() if credential.expires_on else ""
         return notify(
@@ -100,8 +171,9 @@ def credential_expiring(credential: Credential, holder: User, days: int) -> bool
                     date=expires,
                 ),
                 _("Renew it before then to keep claiming the service subsidy."),
+                *_still_missing(state, rules, refreshers, holder.locale or "mn"),
             ],
-            link=public_path_url("/my"),
+            link=public_path_url("/renewal"),
             dedupe_key=f"expiring:{credential.id}:{days}",
         )
 
@@ -119,8 +191,60 @@ def renewal_window_opened(credential: Credential, holder: User) -> bool:
                     date=credential.expires_on.isoformat() if credential.expires_on else "",
                 )
             ],
-            link=public_path_url("/my"),
+            link=public_path_url("/renewal"),
             dedupe_key=f"renewal-window:{credential.id}",
+        )
+
+
+def renewal_grace_started(credential: Credential, holder: User, state: RenewalState) -> bool:
+    """The day after the last valid day, while not renewed: the last day to renew."""
+    with force_locale(holder.locale or "mn"):
+        last = state.grace_ends.isoformat() if state.grace_ends else ""
+        return notify(
+            holder,
+            "renewal_grace",
+            _(
+                "Your credential %(number)s has expired: renew it by %(date)s",
+                number=credential.number,
+                date=last,
+            ),
+            [
+                _(
+                    "%(name)s, number %(number)s, was valid until %(date)s.",
+                    name=_credential_name(credential, holder.locale),
+                    number=credential.number,
+                    date=credential.expires_on.isoformat() if credential.expires_on else "",
+                ),
+                _(
+                    "You can still renew it until %(date)s, with no gap in your credential."
+                    " After that day the full course is needed again.",
+                    date=last,
+                ),
+            ],
+            link=public_path_url("/renewal"),
+            dedupe_key=f"renewal-grace:{credential.id}",
+        )
+
+
+def renewal_lapsed(credential: Credential, holder: User) -> bool:
+    """After the grace period, not renewed: the full course is needed again."""
+    with force_locale(holder.locale or "mn"):
+        return notify(
+            holder,
+            "renewal_lapsed",
+            _("Your credential %(number)s has lapsed", number=credential.number),
+            [
+                _(
+                    "The grace period of credential %(number)s is over and it was not renewed.",
+                    number=credential.number,
+                ),
+                _(
+                    "To hold it again, take the full course again: you can enrol from the"
+                    " course page."
+                ),
+            ],
+            link=public_path_url("/renewal"),
+            dedupe_key=f"renewal-lapsed:{credential.id}",
         )
 
 

@@ -38,6 +38,8 @@ def _reason(kind: str) -> str:
         "credential_issued": _("A credential was issued in your name."),
         "credential_expiring": _("You hold this credential."),
         "renewal_window": _("You hold this credential."),
+        "renewal_grace": _("You hold this credential."),
+        "renewal_lapsed": _("You hold this credential."),
         "credential_status": _("You hold this credential."),
         "proposal_waiting": _("You are a registry reviewer."),
         "enrolment_requested": _("You are a trainer of this cohort."),

@@ -21,10 +21,10 @@ from lms.models.types import utcnow
 from lms.services import clock
 from lms.services.accounts import login_throttle
 from lms.services.credentials import audit_checkpoints
-from lms.services.notifications.reminders import run_reminders
 from lms.services.queue.engine import app_context, huey, mongolian_crontab
 from lms.services.queue.relay import relay_waiting
 from lms.services.registry import export_jobs, snapshots
+from lms.services.renewal.reminders import run_reminders
 
 #: Finished outbox rows and read notices are kept this long, then removed by `cleanup`.
 KEEP_DONE = timedelta(days=90)
@@ -33,7 +33,10 @@ KEEP_READ_NOTICES = timedelta(days=365)
 
 def reminders() -> str:
     result = run_reminders()
-    return f"{len(result.expiring)} expiry reminders, {len(result.renewal)} renewal notices"
+    return (
+        f"{len(result.expiring)} expiry reminders, {len(result.renewal)} renewal notices, "
+        f"{len(result.grace)} grace period notices, {len(result.lapsed)} lapsed notices"
+    )
 
 
 def monthly_snapshot() -> str:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-import xlsxwriter
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import select
@@ -229,6 +228,8 @@ def result_xlsx(result: BatchResult, words: Words) -> IO[bytes]:
     styled like the registry exports: bold frozen titles, dates as dates, text never a
     formula, column widths and a filter on the titles."""
     target = tempfile.TemporaryFile()
+    import xlsxwriter  # here, not at the top: 10 MB no page needs (issue 18)
+
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )

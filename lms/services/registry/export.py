@@ -13,12 +13,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import IO, Any
 
-import xlsxwriter
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
 from lms.domain.credentials import effective_status
 from lms.domain.identity import is_valid_national_id, normalise_national_id
@@ -31,10 +32,12 @@ from lms.domain.registry.export_rows import (
     csv_cells,
 )
 from lms.domain.registry.filters import DEFAULT_PER_PAGE, RegistryFilter
+from lms.domain.registry.renewal_status import RENEWED, renewal_status
 from lms.extensions import db
 from lms.models import Credential, User
 from lms.services import audit
 from lms.services.registry.query import credential_query
+from lms.services.renewal import standing
 
 BATCH = 1000
 BOM = "\ufeff"
@@ -58,6 +61,16 @@ _COLUMNS = (
     Credential.kind,
     _SNAPSHOT["holder_name"].as_string(),
     _SNAPSHOT["issuing_trainer"].as_string(),
+)
+_RENEWING = aliased(Credential)
+# For the renewal status: why a superseded credential was, and the number that renewed it (a
+# lookup by primary key, only for superseded rows).
+_RENEWAL_COLUMNS = (
+    Credential.status_reason,
+    select(_RENEWING.number)
+    .where(_RENEWING.id == Credential.superseded_by_id)
+    .correlate(Credential)
+    .scalar_subquery(),
 )
 _CACHED_IDS = 20_000  # decrypted national IDs kept per export (a holder has several rows)
 
@@ -127,15 +140,18 @@ def registry_rows(
 
     Runs on the session's connection without the ORM (plain tuples, nothing kept per row).
     """
-    selected = [*_COLUMNS, User.national_id_encrypted] if include_national_id else _COLUMNS
+    selected = [*_COLUMNS, *_RENEWAL_COLUMNS]
+    if include_national_id:
+        selected.append(User.national_id_encrypted)
     statement = query.with_only_columns(*selected)
     read_id = _national_id_reader() if include_national_id else None
     version_facts = _version_facts()
+    rules = standing.rules_by_course()
     # Options on the statement, not the connection: Connection.execution_options changes the
     # session's connection for every later statement (a flush would then run in a cursor).
     rows = db.session.connection().execute(statement.execution_options(yield_per=BATCH))
     try:
-        yield from _rows_of(rows, on, language, read_id, version_facts)
+        yield from _rows_of(rows, on, language, read_id, version_facts, rules)
     finally:
         # A client that stops reading (or a caller that takes one row) ends the generator:
         # close the server-side cursor then, not whenever it is collected.
@@ -143,17 +159,18 @@ def registry_rows(
 
 
 def _rows_of(
-    rows: Any, on: date, language: str, read_id: Any, version_facts: Any
+    rows: Any, on: date, language: str, read_id: Any, version_facts: Any, rules: Any
 ) -> Iterator[RegistryRow]:
     for values in rows:
         (number, user_id, version_id, stored, issued, expires, qualifies, region) = values[:8]
-        organisation, slug, kind, holder, trainer = values[8:13]
+        organisation, slug, kind, holder, trainer, reason, renewed_by = values[8:15]
         facts = version_facts(version_id, number)
         status = effective_status(stored, expires, on)
+        renewal = renewal_status(stored, reason, expires, on, rules.get(slug))
         yield RegistryRow(
             number=number,
             holder_name=holder,
-            national_id=read_id(user_id, values[13]) if read_id else None,
+            national_id=read_id(user_id, values[15]) if read_id else None,
             region_code=region,
             region_name=region_name(region, language),
             organisation=organisation,
@@ -171,6 +188,8 @@ def _rows_of(
             # status a second time per row.
             qualifies=bool(qualifies) and status == "active",
             issuing_trainer=trainer,
+            renewal_status=renewal,
+            renewed_by=renewed_by if renewal == RENEWED else None,
         )
 
 
@@ -209,45 +228,41 @@ def xlsx_file(
     """The export as an XLSX workbook in `target` (by default an anonymous temporary file),
     positioned at its start.
 
-    XlsxWriter's `constant_memory` mode flushes each row to disk as it is written, so the
-    workbook never sits in memory; the caller streams the file and closes it (which deletes a
+    Written by rustpy-xlsxwriter (the rust_xlsxwriter crate): rows are handed over as they are
+    read and written in constant-memory mode, so the workbook never sits in memory, and the
+    cells are written in Rust (XlsxWriter's one Python call per cell made the XLSX 6-9x the
+    CSV; docs/performance.md). The caller streams the file and closes it (which deletes a
     temporary one). A background export passes its private file in the instance folder.
     """
     if target is None:
         target = tempfile.TemporaryFile()  # the caller streams it, then closes (deletes) it
-    workbook = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    sheet = workbook.add_worksheet("registry")
-    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    import rustpy_xlsxwriter  # here, not at the top: no page needs it (issue 18)
+
     names = columns(include_national_id)
-    for col, name in enumerate(names):
-        sheet.set_column(col, col, column_width(name, headers[name]))
-        sheet.write_string(0, col, headers[name], bold)
-    sheet.freeze_panes(1, 0)
+    titles = [headers[name] for name in names]
+    if len(set(titles)) != len(titles):  # rows are handed over keyed by their header
+        raise ValueError(f"two export columns share a header: {titles}")
     rows = registry_rows(credential_query(view, on), on, language, include_national_id)
-    last = 0
-    for last, row in enumerate(rows, start=1):
-        _write_row(sheet, last, cells(row, language, labels, include_national_id), day)
-    # A filter button on every header cell, over exactly the rows written.
-    sheet.autofilter(0, 0, last, len(names) - 1)
-    workbook.close()
+    records: Iterable[dict[str, Any]] = (
+        dict(zip(titles, cells(row, language, labels, include_national_id), strict=True))
+        for row in rows
+    )
+    first = next(iter(records), None)
+    # No matching row still gives the header row (an all-empty record writes no cells).
+    records = chain([first or dict.fromkeys(titles)], records)
+    rustpy_xlsxwriter.write_worksheet(
+        records,
+        target,
+        sheet_name="registry",
+        # Texts are text cells, never formulas or links: a holder named "=SUM(...)" stays text.
+        header_format=rustpy_xlsxwriter.Format().set_bold().set_text_wrap().set_align("top"),
+        datetime_format="yyyy-mm-dd",
+        column_widths=[float(column_width(name, headers[name])) for name in names],
+        freeze_row=1,
+        autofilter=True,  # a filter button on every header cell, over the rows written
+    )
     target.seek(0)
     return target
-
-
-def _write_row(sheet: Any, number: int, values: Iterable[Any], day: Any) -> None:
-    for col, value in enumerate(values):
-        if value is None or value == "":
-            continue
-        if isinstance(value, date):
-            sheet.write_datetime(number, col, value, day)
-        elif isinstance(value, float | int):
-            sheet.write_number(number, col, value)
-        else:
-            # Written as a text cell: a holder named "=SUM(...)" stays text, never a formula.
-            sheet.write_string(number, col, value)
 
 
 def audit_args(view: RegistryFilter) -> dict[str, str]:

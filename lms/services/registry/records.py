@@ -8,7 +8,7 @@ decision to the pure `lms.domain.registry.eligibility`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,8 +27,10 @@ from lms.domain.registry.eligibility import (
     best,
     check,
 )
+from lms.domain.registry.renewal_status import renewal_chain
 from lms.extensions import db
 from lms.models import (
+    CeActivity,
     Course,
     Credential,
     CredentialEvent,
@@ -42,6 +44,9 @@ from lms.services.accounts.private_data import blind_index
 from lms.services.courses.store import latest_version
 from lms.services.credentials import issuing as credentials
 from lms.services.learning.progress import localised
+from lms.services.registry import renewal as registry_renewal
+from lms.services.registry.renewal import RenewalStatus
+from lms.services.renewal import ledger, standing
 
 # --- eligibility -------------------------------------------------------------------------
 
@@ -147,6 +152,9 @@ class CredentialRecord:
     events: list[CredentialEvent] = field(default_factory=list)
     practicum: list[PracticumRecord] = field(default_factory=list)
     decisions: list[RegistryDecision] = field(default_factory=list)
+    renewal: RenewalStatus | None = None
+    # The renewals this credential is part of, oldest first (empty when it is in none).
+    chain: list[Credential] = field(default_factory=list)
 
     @property
     def practicum_hours_recorded(self) -> float:
@@ -162,6 +170,10 @@ class CoachRecord:
     holder: User
     national_id: str | None
     credentials: list[CredentialRecord]
+    # The coach's continuing-education ledger, newest first, and the topic areas' titles (per
+    # language) from the renewal rules of every course.
+    ledger: list[CeActivity] = field(default_factory=list)
+    area_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def coach_record(user_id: int, *, with_private_data: bool) -> CoachRecord | None:
@@ -207,6 +219,9 @@ def coach_record(user_id: int, *, with_private_data: bool) -> CoachRecord | None
     people = _users({c.issued_by_id for c in rows if c.issued_by_id})
     numbers = _numbers({c.superseded_by_id for c in rows if c.superseded_by_id})
     on = clock.today()
+    rules = standing.rules_by_course()
+    renewals = registry_renewal.statuses(rows, on, rules)
+    chains = _renewal_chains(rows)
     return CoachRecord(
         holder=holder,
         national_id=accounts.national_id(holder) if with_private_data else None,
@@ -220,10 +235,36 @@ def coach_record(user_id: int, *, with_private_data: bool) -> CoachRecord | None
                 events=events.get(c.id, []),
                 practicum=practicum.get(c.enrolment_id, []),
                 decisions=decisions.get(c.id, []),
+                renewal=renewals[c.id],
+                chain=chains.get(c.id, []),
             )
             for c in rows
         ],
+        ledger=ledger.entries(holder),
+        area_titles={
+            area.id: area.title
+            for course_rules in rules.values()
+            if course_rules.continuing_education is not None
+            for area in course_rules.continuing_education.areas
+        },
     )
+
+
+def _renewal_chains(rows: list[Credential]) -> dict[int, list[Credential]]:
+    """Credential id → the chain of renewals it is in, oldest first (only chains of two or
+    more; a renewal supersedes the old credential, which keeps its holder)."""
+    by_id = {c.id: c for c in rows}
+    renewed_by = {
+        c.id: c.superseded_by_id
+        for c in rows
+        if c.status == "superseded" and c.status_reason == "renewal" and c.superseded_by_id
+    }
+    chains: dict[int, list[Credential]] = {}
+    for c in rows:
+        chain = [by_id[i] for i in renewal_chain(c.id, renewed_by) if i in by_id]
+        if len(chain) > 1:
+            chains[c.id] = chain
+    return chains
 
 
 def _grouped(statement: Select[Any], key: str) -> dict[int, list[Any]]:
@@ -251,9 +292,16 @@ def _numbers(ids: set[int]) -> dict[int, str]:
 # --- choices for the filter form -----------------------------------------------------------
 
 
-def course_choices(language: str) -> list[tuple[str, str]]:
-    """(slug, title) of every published course, by title in `language`."""
-    courses = db.session.execute(select(Course).options(selectinload(Course.versions))).scalars()
+def published_courses() -> list[Course]:
+    """Every course with its published versions (two queries), for `course_choices` and
+    `lms.services.renewal.standing.rules_of_courses` on one page."""
+    return list(db.session.execute(select(Course).options(selectinload(Course.versions))).scalars())
+
+
+def course_choices(language: str, courses: Iterable[Course] | None = None) -> list[tuple[str, str]]:
+    """(slug, title) of every published course (or of `courses`), by title in `language`."""
+    if courses is None:
+        courses = published_courses()
     choices = [
         (course.slug, localised(version.meta["title"], language))
         for course in courses

@@ -6,7 +6,8 @@ Sits above `credentials` (it reads a coach's credentials and their renewal rules
 `registry`. Internal entries are recorded when a course published as continuing education is
 completed: this package listens to `lms.services.events.record_changed` (`listen`, connected
 in `create_app`) as certification does. The renewal itself (apply, confirm, reminders) reads
-the ledger through `ledger.activities_for`.
+the ledger through `ledger.activities_for`. The daily reminder pass is `reminders`; renewal by
+taking the course again (a second enrolment, linked to the credential it renews) is `retake`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ standing from here, so they never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from lms.domain.credentials.renewal import Activity, RenewalRules, RenewalState, renewal_state
 from lms.extensions import db
-from lms.models import Course, Credential, CourseVersion, Enrolment, User
+from lms.models import Course, CourseVersion, Credential, CredentialEvent, Enrolment, User
 from lms.services import clock
 from lms.services.courses.store import latest_version, parsed_course
 
@@ -79,8 +79,7 @@ def state_of(
     if activities is None or passed is None:
         from lms.services.renewal.ledger import activities_for
 
-        holder = db.session.get(User, credential.user_id)
-        assert holder is not None
+        holder = db.session.get_one(User, credential.user_id)
         activities = activities_for(holder) if activities is None else activities
         passed = refreshers_passed(holder) if passed is None else passed
     return renewal_state(
@@ -90,4 +89,64 @@ def state_of(
         on=on or clock.today(),
         activities=activities,
         refreshers_passed=passed,
+        counting_from=counting_from(credential),
     )
+
+
+def counting_from(credential: Credential) -> date:
+    """The first day continuing education counts towards renewing ``credential``: its first
+    valid day, or, for a credential that renewed another, the day after that renewal was
+    granted (a refresher passed in the grace period renewed the old credential; it must not
+    renew this one too). See `lms.domain.credentials.renewal.renewal_state`."""
+    renewed = db.session.execute(
+        select(Credential.id).where(
+            Credential.superseded_by_id == credential.id, Credential.status_reason == "renewal"
+        )
+    ).first()
+    if renewed is None:
+        return credential.issued_on
+    granted_at = db.session.execute(
+        select(CredentialEvent.at)
+        .where(CredentialEvent.credential_id == credential.id, CredentialEvent.action == "issue")
+        .order_by(CredentialEvent.id)
+    ).scalar()
+    if granted_at is None:
+        return credential.issued_on
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return granted_at.astimezone(zone).date() + timedelta(days=1)
+
+
+def rules_of_courses(courses: Iterable[Course]) -> dict[str, RenewalRules]:
+    """`rules_by_course` for courses already loaded with their versions (no query once the
+    versions are parsed)."""
+    found: dict[str, RenewalRules] = {}
+    for course in courses:
+        version = latest_version(course)
+        rules = parsed_course(version).certification.credential.renewal if version else None
+        if rules is not None:
+            found[course.slug] = rules
+    return found
+
+
+def rules_by_course() -> dict[str, RenewalRules]:
+    """Course slug → the renewal rules of its newest published version, for every course that
+    has them (`rules_for_course` for all courses at once: one query, parsed versions cached).
+    The registry's renewal filters and statuses read this map."""
+    rows = db.session.execute(
+        select(Course.slug, CourseVersion).join(CourseVersion, CourseVersion.course_id == Course.id)
+    ).all()
+    newest: dict[str, CourseVersion] = {}
+    for slug, version in rows:
+        known = newest.get(slug)
+        if known is None or (version.major, version.minor, version.patch) > (
+            known.major,
+            known.minor,
+            known.patch,
+        ):
+            newest[slug] = version
+    found: dict[str, RenewalRules] = {}
+    for slug, version in newest.items():
+        rules = parsed_course(version).certification.credential.renewal
+        if rules is not None:
+            found[slug] = rules
+    return found

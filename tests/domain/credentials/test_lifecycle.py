@@ -153,3 +153,35 @@ def test_renewal_window_settings_and_no_expiry() -> None:
     # Clamped month ends: a credential ending 31 May opens on the last day of August.
     assert in_renewal_window(date(2029, 5, 31), date(2028, 8, 31))
     assert not in_renewal_window(date(2029, 5, 31), date(2028, 8, 30))
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "on", "effective"),
+    [
+        # The renewed credential stays valid to its last day, then the renewal takes over.
+        (S.SUPERSEDED, "renewal", date(2029, 3, 12), "active"),
+        (S.SUPERSEDED, "renewal", date(2029, 3, 13), "superseded"),
+        # A correction replaces at once.
+        (S.SUPERSEDED, "correction", date(2029, 3, 12), "superseded"),
+    ],
+)
+def test_a_credential_renewed_ahead_of_time_stays_valid_to_its_last_day(
+    status: CredentialStatus, reason: str, on: date, effective: str
+) -> None:
+    assert effective_status(status, date(2029, 3, 12), on, status_reason=reason) == effective
+
+
+@given(on=st.dates(min_value=date(2026, 3, 13), max_value=date(2032, 3, 14)))
+def test_old_and_renewed_credential_never_both_or_neither_qualify(on: date) -> None:
+    """Old: 2026-03-13..2029-03-12, superseded by a renewal; new: 2029-03-13..2032-03-12.
+    On every day of the two terms exactly one of them qualifies: no gap, no overlap."""
+    old = qualifies_for_subsidy(True, S.SUPERSEDED, date(2029, 3, 12), on, status_reason="renewal")
+    new = qualifies_for_subsidy(True, S.ACTIVE, date(2032, 3, 12), on, starts_on=date(2029, 3, 13))
+    if on <= date(2032, 3, 12):
+        assert old != new
+    else:
+        assert (old, new) == (False, False)
+    if on < date(2029, 3, 13):
+        assert effective_status(S.ACTIVE, date(2032, 3, 12), on, starts_on=date(2029, 3, 13)) == (
+            "not_yet_valid"
+        )

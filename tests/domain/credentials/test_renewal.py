@@ -239,3 +239,41 @@ def test_counted_hours_stay_in_range_and_never_fall_when_an_activity_is_added(it
     assert after.counted >= before.counted
     for area in before.areas:
         assert area.max_hours is None or area.counted <= area.max_hours
+
+
+def test_a_refresher_that_renewed_the_old_credential_does_not_renew_the_new_one():
+    """Renewed in the grace period with a refresher passed on 2029-04-01: the new credential
+    begins 2029-03-13, before that pass. Counting from the day after the renewal was granted
+    (2029-04-02), the same pass does not renew it again in 2032."""
+    new_issued, new_expires = date(2029, 3, 13), date(2032, 3, 12)
+    passed = {"job-coach-refresher": date(2029, 4, 1)}
+    kwargs = {"issued_on": new_issued, "expires_on": new_expires, "on": date(2032, 1, 5)}
+    assert renewal_state(RULES, refreshers_passed=passed, **kwargs).met_by == ("refresher",)
+    counted = renewal_state(
+        RULES, refreshers_passed=passed, counting_from=date(2029, 4, 2), **kwargs
+    )
+    assert counted.met_by == ()
+    later = {"job-coach-refresher": date(2031, 10, 1)}
+    again = renewal_state(RULES, refreshers_passed=later, counting_from=date(2029, 4, 2), **kwargs)
+    assert again.met_by == ("refresher",)
+
+
+@pytest.mark.parametrize(
+    ("on", "starts_on"),
+    [
+        (date(2028, 6, 11), None),  # before the window: a retake earns a fresh credential
+        (date(2028, 6, 12), date(2029, 3, 13)),  # window open: follows without a gap
+        (EXPIRES, date(2029, 3, 13)),
+        (date(2029, 4, 11), date(2029, 3, 13)),  # last day of grace: still no gap
+        (date(2029, 4, 12), None),  # lapsed: the usual term from the day it is earned
+    ],
+)
+def test_the_retake_path_follows_the_old_credential_only_while_it_is_renewable(on, starts_on):
+    from lms.domain.credentials.renewal import retake_term
+
+    term = retake_term(EXPIRES, RULES, on)
+    assert (term.starts_on if term else None) == starts_on
+    if term is not None:
+        assert term.expires_on == date(2032, 3, 12)
+    assert retake_term(None, RULES, on) is None
+    assert retake_term(EXPIRES, None, on) is None

@@ -16,7 +16,7 @@ from lms.extensions import db
 from lms.learn.ce_forms import ApplyRenewalForm
 from lms.learn.views import bp
 from lms.models import Credential
-from lms.services.courses.store import find_course, latest_version, parsed_course
+from lms.services.courses.store import course_rules, find_course, latest_version
 from lms.services.renewal import applying
 from lms.web.ce_labels import hours_text
 from lms.web.renewal_words import (
@@ -44,7 +44,7 @@ def _course_titles(entries: list[applying.Renewable], language: str) -> dict[str
     for slug in {slug for entry in entries for slug in entry.refreshers}:
         course = find_course(slug)
         version = latest_version(course) if course is not None else None
-        title = parsed_course(version).title if version is not None else {}
+        title = course_rules(version).title if version is not None else {}
         titles[slug] = title.get(language) or next(iter(title.values()), slug)
     return titles
 

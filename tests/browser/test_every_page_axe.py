@@ -101,6 +101,7 @@ NOT_PAGES = {
     "learn.ce_evidence",  # a download
     "trainer.ce_decide",  # a POST; its form is on trainer.ce_queue
     "learn.apply_renewal",  # a POST; its form is on learn.renewal
+    "learn.renew_enrol",  # a POST; its button is on learn.course
     "trainer.renewal_decide",  # a POST; its form is on trainer.renewal_queue
     "admin.remove_ce_provider",  # a POST; its form is on admin.ce_providers
 }

@@ -39,7 +39,7 @@ from lms.models.types import utcnow
 from lms.public_urls import public_url
 from lms.services import audit
 from lms.services.accounts import users as accounts
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 from lms.services.learning import seats
 from lms.services.learning.enrolment import current_first
 from lms.services.learning.prerequisites import learner_record
@@ -174,7 +174,7 @@ def apply(cohort: Cohort, token: str, actor: User) -> Applied:
 
 
 def _plan(cohort: Cohort, rows: tuple[Row, ...]) -> tuple[PlannedRow, ...]:
-    prerequisites = parsed_course(cohort.course_version).prerequisites
+    prerequisites = course_rules(cohort.course_version).prerequisites
     return plan(
         rows,
         _accounts(cohort, [row.email for row in rows if row.email], bool(prerequisites)),
@@ -203,7 +203,7 @@ def _accounts(cohort: Cohort, emails: list[str], check_prerequisites: bool) -> d
             .order_by(*current_first())
         ).scalars():
             enrolments.setdefault(enrolment.user_id, enrolment)  # the current one comes first
-    parsed = parsed_course(cohort.course_version)
+    parsed = course_rules(cohort.course_version)
     prerequisites, course_slug = parsed.prerequisites, parsed.slug
     found = {}
     for user in users:

@@ -21,7 +21,7 @@ from lms.models import Enrolment, PracticumRecord, User
 from lms.models.types import utcnow
 from lms.permissions import can_follow_enrolment
 from lms.services import audit, clock
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 from lms.services.events import record_changed
 from lms.services.learning.prerequisites import holds_grant
 
@@ -67,7 +67,7 @@ def earliest_observation(enrolment: Enrolment) -> date:
 
 
 def competency_ids(enrolment: Enrolment) -> frozenset[str]:
-    practicum = parsed_course(enrolment.course_version).certification.requires.practicum
+    practicum = course_rules(enrolment.course_version).certification.requires.practicum
     return frozenset(c.id for c in practicum.competencies) if practicum else frozenset()
 
 

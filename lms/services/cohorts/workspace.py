@@ -35,7 +35,7 @@ from lms.models import (
     User,
 )
 from lms.services.cohorts.following import _followed, taught_cohort_ids
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 
 MEMBER_STATES = ("active", "completed")
 SEARCH_STATES = ("requested", "active", "completed")
@@ -96,7 +96,7 @@ def _practicum_to_sign(cohorts: list[Cohort]) -> dict[int, int]:
     with_practicum = {
         cohort.id: practicum
         for cohort in cohorts
-        if (practicum := parsed_course(cohort.course_version).certification.requires.practicum)
+        if (practicum := course_rules(cohort.course_version).certification.requires.practicum)
     }
     if not with_practicum:
         return {}

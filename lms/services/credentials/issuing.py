@@ -24,7 +24,7 @@ from lms.models import (
 )
 from lms.models.types import utcnow
 from lms.services import audit, clock, notifications
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 
 ACTIVE = CredentialStatus.ACTIVE.value
 
@@ -88,7 +88,7 @@ def issue(
     existing = current_credential(enrolment)
     if existing is not None:
         raise AlreadyIssued(existing)
-    course = parsed_course(enrolment.course_version)
+    course = course_rules(enrolment.course_version)
     spec = course.certification.credential
     version = enrolment.course_version
     renewed = _renewed_by_retake(enrolment)

@@ -19,7 +19,7 @@ from lms.extensions import db
 from lms.models import Credential, User
 from lms.models.types import utcnow
 from lms.services import audit, clock, notifications
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 from lms.services.credentials.issuing import AlreadyIssued, _record_event, issue
 
 
@@ -106,7 +106,7 @@ def renewal_term(old: Credential, rules: RenewalRules | None, on: date) -> Term 
         raise RenewalRefused(
             old.number, add_months(old.expires_on, -9), old.expires_on + timedelta(days=30)
         )
-    months = parsed_course(old.enrolment.course_version).certification.credential.valid_for_months
+    months = course_rules(old.enrolment.course_version).certification.credential.valid_for_months
     if months is None:
         return None
     return Term(old.expires_on + timedelta(days=1), add_months(old.expires_on, months))

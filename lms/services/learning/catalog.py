@@ -14,7 +14,7 @@ from lms.domain.enrolment import unmet_prerequisites
 from lms.domain.learning_path import PathCourse, learning_path_order
 from lms.extensions import db
 from lms.models import Course, CourseFile, CourseVersion, Enrolment, User
-from lms.services.courses.store import latest_version, parsed_course
+from lms.services.courses.store import course_rules, latest_version
 from lms.services.courses.urls import ASSET_KEY_LENGTH
 from lms.services.learning.enrolment import current_first
 from lms.services.learning.prerequisites import learner_record
@@ -183,7 +183,7 @@ class CredentialNeeds:
 
 
 def credential_needs(version: CourseVersion) -> CredentialNeeds:
-    requires = parsed_course(version).certification.requires
+    requires = course_rules(version).certification.requires
     practicum = requires.practicum
     return CredentialNeeds(
         lessons=len(requires.lessons),

@@ -16,7 +16,7 @@ from lms.extensions import db
 from lms.models import Cohort, Course, CourseVersion, Credential, Enrolment, User
 from lms.models.types import utcnow
 from lms.services import audit, notifications
-from lms.services.courses.store import latest_patch, latest_version, parsed_course
+from lms.services.courses.store import course_rules, latest_patch, latest_version
 from lms.services.learning import progress as learning_progress  # imports this module too
 from lms.services.learning import seats
 from lms.services.learning.prerequisites import learner_record
@@ -89,7 +89,7 @@ def enrol(
     version = latest_version(course)
     if version is None:
         return EnrolResult("unavailable")
-    parsed = parsed_course(version)
+    parsed = course_rules(version)
     unmet = unmet_prerequisites(parsed.prerequisites, learner_record(user), course.slug)
     if unmet:
         return EnrolResult("unmet", unmet=unmet)
@@ -293,7 +293,7 @@ def update_completion(enrolment: Enrolment, completed: set[str], passed: set[str
     """Mark the enrolment completed when its course work is done; True when it just was."""
     if enrolment.state != ACTIVE:
         return False
-    requires = parsed_course(enrolment.course_version).certification.requires
+    requires = course_rules(enrolment.course_version).certification.requires
     if not course_work_complete(requires.lessons, requires.quizzes, completed, passed):
         return False
     enrolment.state = COMPLETED

@@ -16,7 +16,7 @@ from lms.domain.enrolment import LearnerRecord
 from lms.extensions import db
 from lms.models import Course, Credential, Enrolment, User
 from lms.services import clock
-from lms.services.courses.store import find_course, latest_version, parsed_course
+from lms.services.courses.store import course_rules, find_course, latest_version
 
 ACTIVE = CredentialStatus.ACTIVE.value
 COMPLETED = "completed"  # the enrolment state (lms.services.learning.enrolment)
@@ -69,7 +69,7 @@ def credentials_in_grace(user: User, on: date | None = None) -> dict[str, frozen
         version = latest_version(course) if course is not None else None
         if version is None:
             continue
-        rules = parsed_course(version).certification.credential.renewal
+        rules = course_rules(version).certification.credential.renewal
         if rules is not None and phase(credential.expires_on, on, rules) is Phase.GRACE:
             found[credential.course_slug] = frozenset(rules.refreshers)
     return found

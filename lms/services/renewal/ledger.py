@@ -28,7 +28,7 @@ from lms.extensions import db
 from lms.models import CeActivity, CourseVersion, Credential, Enrolment, User
 from lms.models.types import utcnow
 from lms.services import audit, clock
-from lms.services.courses.store import parsed_course
+from lms.services.courses.store import course_rules
 from lms.services.renewal import evidence, providers
 
 INTERNAL, EXTERNAL = "internal", "external"
@@ -144,7 +144,7 @@ def record_internal(enrolment: Enrolment) -> int | None:
     constraint decides: INSERT … ON CONFLICT DO NOTHING). Returns the new row's id or None."""
     if enrolment.state != "completed":
         return None
-    course = parsed_course(enrolment.course_version)
+    course = course_rules(enrolment.course_version)
     value = course.continuing_education
     if value is None:
         return None
@@ -214,7 +214,7 @@ def credential_hours(user: User, activities: list[Activity] | None = None) -> li
     result = []
     for credential in rows:
         version = db.session.get(CourseVersion, credential.course_version_id)
-        spec = parsed_course(version).certification.credential if version else None
+        spec = course_rules(version).certification.credential if version else None
         if spec is None or spec.renewal is None or spec.renewal.continuing_education is None:
             continue
         rule = spec.renewal.continuing_education

@@ -22,7 +22,7 @@ from lms.domain.credentials.renewal import Activity, RenewalRules, RenewalState,
 from lms.extensions import db
 from lms.models import Course, CourseVersion, Credential, CredentialEvent, Enrolment, User
 from lms.services import clock
-from lms.services.courses.store import latest_version, parsed_course
+from lms.services.courses.store import course_rules, latest_version
 
 
 def rules_for_course(slug: str) -> RenewalRules | None:
@@ -32,7 +32,7 @@ def rules_for_course(slug: str) -> RenewalRules | None:
     version = latest_version(course) if course is not None else None
     if version is None:
         return None
-    return parsed_course(version).certification.credential.renewal
+    return course_rules(version).certification.credential.renewal
 
 
 def rules_for(credential: Credential) -> RenewalRules | None:
@@ -41,7 +41,7 @@ def rules_for(credential: Credential) -> RenewalRules | None:
     if found is not None:
         return found
     version = db.session.get(CourseVersion, credential.course_version_id)
-    return parsed_course(version).certification.credential.renewal if version else None
+    return course_rules(version).certification.credential.renewal if version else None
 
 
 def refreshers_passed(user: User) -> dict[str, date]:
@@ -122,7 +122,7 @@ def rules_of_courses(courses: Iterable[Course]) -> dict[str, RenewalRules]:
     found: dict[str, RenewalRules] = {}
     for course in courses:
         version = latest_version(course)
-        rules = parsed_course(version).certification.credential.renewal if version else None
+        rules = course_rules(version).certification.credential.renewal if version else None
         if rules is not None:
             found[course.slug] = rules
     return found
@@ -146,7 +146,7 @@ def rules_by_course() -> dict[str, RenewalRules]:
             newest[slug] = version
     found: dict[str, RenewalRules] = {}
     for slug, version in newest.items():
-        rules = parsed_course(version).certification.credential.renewal
+        rules = course_rules(version).certification.credential.renewal
         if rules is not None:
             found[slug] = rules
     return found

@@ -227,14 +227,15 @@ def test_intro_seminar_by_keyboard_on_a_small_phone(browser, live_server, live_a
     context.close()
 
 
-def test_answers_save_themselves_with_javascript(page, live_server, live_app, tmp_path):
+def _start_knowledge_check(page, live_server, live_app, tmp_path, email):
+    """A new trainee signs in, enrols in the demo course and starts its first knowledge check."""
     from tests.factories import publish_demo_course
 
     with live_app.app_context():
         publish_demo_course(tmp_path)
-        make_user(email="auto@example.mn")
+        make_user(email=email)
     page.goto(live_server + "/account/login")
-    page.fill("#email", "auto@example.mn")
+    page.fill("#email", email)
     page.fill("#password", DEFAULT_PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -244,6 +245,10 @@ def test_answers_save_themselves_with_javascript(page, live_server, live_app, tm
     page.goto(live_server + "/learn/demo/quizzes/check-1")
     with page.expect_navigation():
         page.get_by_role("button", name="Шалгалтыг эхлүүлэх").click()
+
+
+def test_answers_save_themselves_with_javascript(page, live_server, live_app, tmp_path):
+    _start_knowledge_check(page, live_server, live_app, tmp_path, "auto@example.mn")
     page.locator("fieldset.question input").first.check()
     page.get_by_role("status").filter(has_text="Хадгалсан").wait_for()
     with live_app.app_context():
@@ -260,22 +265,7 @@ def test_next_pressed_while_an_autosave_is_on_its_way(page, live_server, live_ap
     """A trainee answers and presses Next at once: the background save is still on its way
     (held back here for a second) when the form is sent. The button waits for it and sends the
     newest token, so the answer is not refused as an out-of-date page."""
-    from tests.factories import publish_demo_course
-
-    with live_app.app_context():
-        publish_demo_course(tmp_path)
-        make_user(email="quick@example.mn")
-    page.goto(live_server + "/account/login")
-    page.fill("#email", "quick@example.mn")
-    page.fill("#password", DEFAULT_PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.goto(live_server + "/courses/demo")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Элсэх").click()
-    page.goto(live_server + "/learn/demo/quizzes/check-1")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Шалгалтыг эхлүүлэх").click()
+    _start_knowledge_check(page, live_server, live_app, tmp_path, "quick@example.mn")
     # The server gets the background save at once; its answer reaches the page a second later.
     page.add_init_script(
         """(() => {

@@ -7,7 +7,8 @@ phone. Printed per page against the budget, never asserted; not part of the test
 It seeds a fresh SQLite database as bench/bench_pages.py does (bundled courses, a trainee
 enrolled in all of them with a quiz attempt, a credential), starts the real server (gunicorn,
 2 workers), signs in through the login form with Debian's Chromium (Playwright), then loads
-each page cold (browser cache off, service worker bypassed: a first visit) under Chromium's
+each page cold (browser cache off, no `lms_css` cookie, service worker bypassed: a first
+visit, which gets the stylesheet inline and prefetches the file) under Chromium's
 network emulation through the DevTools protocol (Network.emulateNetworkConditions) and a 4×
 CPU slowdown (Emulation.setCPUThrottlingRate), at 360 px. Bytes are the encoded (on the wire)
 lengths Chromium reports per response (Network.loadingFinished); FCP is the page's own
@@ -43,7 +44,7 @@ PROFILES = {  # latency (ms), download and upload (bytes per second)
     "slow-3g": (2000, 500 * 1000 / 8 * 0.8, 500 * 1000 / 8 * 0.8),
     "fast-3g": (562.5, 1.6 * 1000 * 1000 / 8 * 0.9, 750 * 1000 / 8 * 0.9),
 }
-COUNTED = {"Document", "Stylesheet", "Script"}
+COUNTED = {"Document", "Stylesheet", "Script", "Prefetch"}  # a first visit prefetches the CSS
 
 
 def measure(page: Any, url: str, profile: str, cold: bool = True) -> tuple[int, float]:
@@ -51,6 +52,8 @@ def measure(page: Any, url: str, profile: str, cold: bool = True) -> tuple[int, 
     browser cache off; else a repeat visit with it. The service worker is bypassed in both:
     the emulated network does not reach the worker's own fetches, which would flatter it."""
     latency, down, up = PROFILES[profile]
+    if cold:  # a first visit: neither the file nor the cookie saying the browser has it
+        page.context.clear_cookies(name="lms_css")
     cdp = page.context.new_cdp_session(page)
     kinds: dict[str, str] = {}
     sizes: dict[str, float] = {}

@@ -58,8 +58,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    init_static_assets(app)  # before the security headers: the policy allows its inline CSS
     init_security(app)
-    init_static_assets(app)
 
 
 def _connect_services() -> None:

@@ -20,6 +20,7 @@ from lms.extensions import db, login_manager, talisman
 from lms.private_files import warn_if_loose
 from lms.public_urls import is_production
 from lms.web.input_hygiene import init_input_hygiene
+from lms.web.static_assets import stylesheet_csp_sources
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ def init_security(app: Flask) -> None:
         force_https=False,  # the reverse proxy terminates TLS and redirects
         strict_transport_security=True,
         session_cookie_secure=app.config["LMS_FORCE_SECURE_COOKIES"],
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy={
+            **CONTENT_SECURITY_POLICY,
+            # A first visit carries the stylesheet inline (lms/web/static_assets.py), by hash.
+            "style-src": " ".join(["'self'", *stylesheet_csp_sources(app)]),
+        },
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
         permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},

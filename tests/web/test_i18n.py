@@ -88,3 +88,26 @@ def test_mongolian_catalogue_is_complete_and_compiled(tmp_path):
             compiled_strings = tuple(compiled_strings)
         assert compiled_strings == translated.string, f"stale .mo: {message.id!r}"
     assert not untranslated, f"untranslated strings: {untranslated}"
+
+
+def test_templates_follow_a_language_forced_inside_a_request(app, db):
+    """Templates remember the catalogue for the request, but a mail rendered in the
+    recipient's language (`force_locale`) still gets that language, and the page after it
+    its own again."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = (
+        '{{ _("Log in") }} / '
+        '{{ ngettext("%(num)s credential found.", "%(num)s credentials found.", 2) }}'
+    )
+    with app.test_request_context("/"):
+        page = render_template_string(template)
+        with force_locale("en"):
+            mail = render_template_string(template)
+            with force_locale("mn"):
+                nested = render_template_string(template)
+        after = render_template_string(template)
+    assert page == after == nested
+    assert page.startswith("Нэвтрэх / 2 ")
+    assert mail == "Log in / 2 credentials found."

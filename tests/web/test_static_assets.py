@@ -99,6 +99,19 @@ def test_a_cookie_naming_an_older_stylesheet_gets_todays_inline(client, db):
     assert page.headers["Set-Cookie"].startswith(f"{STYLESHEET_COOKIE}={_digest('css/app.css')};")
 
 
+@pytest.mark.parametrize(
+    ("config", "https", "secure"),
+    [({}, False, False), ({}, True, True), ({"LMS_FORCE_SECURE_COOKIES": True}, False, True)],
+)
+def test_the_stylesheet_cookie_is_secure_like_the_session_cookie(make_app, config, https, secure):
+    client = make_app(**config).test_client()
+    page = client.get(
+        "/account/login", headers=NAVIGATE, base_url="https://lms.test" if https else None
+    )
+    cookie = next(c for c in page.headers.getlist("Set-Cookie") if c.startswith(STYLESHEET_COOKIE))
+    assert ("Secure" in cookie) is secure
+
+
 @pytest.mark.parametrize("mode", ["cors", "same-origin", "no-cors", None])
 def test_requests_that_are_not_page_loads_link_the_stylesheet(client, db, mode):
     """The service worker storing a lesson for offline use, scripts, old browsers: no inline
